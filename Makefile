@@ -1,0 +1,41 @@
+# rbac -- PGXS build
+#
+# make / make install     build and install the extension (needs pg_config)
+# make demo               set up, then run the quick start in a throw-away cluster
+# make test               set up, then every test suite in throw-away clusters
+# make installcheck       pg_regress (+ isolation) against a running server
+
+EXTENSION  = rbac
+MODULE_big = rbac
+OBJS = \
+	src/rbac.o \
+	src/slug.o \
+	src/ulid.o \
+	src/wildcard.o \
+	src/validate.o \
+	src/ids.o \
+	src/cache.o \
+	src/check.o
+
+DATA = rbac--1.0.sql
+PGFILEDESC = "rbac - role-based access control"
+
+REGRESS = slugs ids permissions roles organization_roles priority json checks rls
+REGRESS_OPTS = --inputdir=. --outputdir=build/regress
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+.PHONY: demo test deps
+deps:
+	@test/setup.sh
+
+demo:
+	@test/run.sh demo
+
+test:
+	@test/run.sh test

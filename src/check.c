@@ -1,0 +1,305 @@
+/*-------------------------------------------------------------------------
+ *
+ * check.c
+ *	  The checks of SPEC 3, called once per row by row-level-security
+ *	  policies:
+ *
+ *		rbac.role_has_permission(role, permission [, organization])
+ *		rbac.roles_have_permission(roles[], permission [, organization])
+ *
+ *	  Each call site keeps a memo in fn_extra: the last arguments, their
+ *	  answer and the cache generation it was computed under.  A call with
+ *	  the same arguments as the row before costs a comparison and a
+ *	  generation check; arguments that are constants or parameters are not
+ *	  even compared.  Anything else goes to the per-backend cache.
+ *
+ *	  An unknown role, a role of another organization, a malformed slug:
+ *	  false, never an error.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cache.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "nodes/primnodes.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+PG_FUNCTION_INFO_V1(rbac_role_has_permission);
+PG_FUNCTION_INFO_V1(rbac_role_has_permission_org);
+PG_FUNCTION_INFO_V1(rbac_roles_have_permission);
+PG_FUNCTION_INFO_V1(rbac_roles_have_permission_org);
+
+#define MEMO_NARGS 3
+
+/* One remembered argument. */
+typedef struct MemoArg
+{
+	bool		stable;			/* a Const or Param: same on every call */
+	bool		set;			/* has a value been remembered? */
+	int			len;
+	char	   *data;
+	int			cap;
+} MemoArg;
+
+/* The per-call-site memo. */
+typedef struct CheckMemo
+{
+	uint64		generation;		/* cache generation of the answer; 0 = none */
+	bool		result;
+	MemoArg		args[MEMO_NARGS];
+	/* the requested permission, validated and hashed */
+	bool		perm_valid;
+	uint32		perm_hash;
+	/* roles array, deconstructed (roles_have_permission only) */
+	int			nroles;
+	char	  **role;
+	int		   *role_len;
+} CheckMemo;
+
+/*
+ * Is argument argno of this call a Const?  Only then is it the same on every
+ * call through this FmgrInfo: a Param is not (PL/pgSQL re-evaluates one
+ * expression state with changing parameter values).
+ */
+static bool
+arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	List	   *args;
+
+	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) flinfo->fn_expr)->args;
+	if (argno >= list_length(args))
+		return false;
+	return IsA(list_nth(args, argno), Const);
+}
+
+/* The memo of this call site, made on first use. */
+static CheckMemo *
+get_memo(FunctionCallInfo fcinfo, int nargs)
+{
+	CheckMemo  *m = (CheckMemo *) fcinfo->flinfo->fn_extra;
+
+	if (m == NULL)
+	{
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CheckMemo));
+		for (int i = 0; i < nargs; i++)
+			m->args[i].stable = arg_is_const(fcinfo->flinfo, i);
+		fcinfo->flinfo->fn_extra = m;
+	}
+	return m;
+}
+
+/* Is the argument what the memo holds? */
+static inline bool
+memo_same(const MemoArg *a, const char *data, int len)
+{
+	if (!a->set)
+		return false;
+	if (a->stable)
+		return true;
+	return a->len == len && memcmp(a->data, data, len) == 0;
+}
+
+/* Remember an argument. */
+static void
+memo_store(FunctionCallInfo fcinfo, MemoArg *a, const char *data, int len)
+{
+	if (a->cap < len || a->data == NULL)
+	{
+		int			cap = Max(len, 32);
+
+		a->data = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, cap);
+		a->cap = cap;
+	}
+	memcpy(a->data, data, len);
+	a->len = len;
+	a->set = true;
+}
+
+/* Remember the permission argument, with its validity and hash. */
+static void
+memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
+				const char *perm, int plen)
+{
+	memo_store(fcinfo, &m->args[argno], perm, plen);
+	m->perm_valid = rbac_permission_slug_valid(perm, plen);
+	m->perm_hash = m->perm_valid ? rbac_hash_slug(perm, plen) : 0;
+}
+
+/*
+ * Does one role grant the permission?  orglen < 0: no organization given,
+ * the slug names an environment role.  With an organization, a slug that
+ * begins with "org-" names that organization's role, any other an
+ * environment role.
+ */
+static bool
+check_role(const char *slug, int slen, const char *org, int orglen,
+		   const CheckMemo *m, const char *perm, int plen)
+{
+	RbacRole   *r;
+
+	if (!m->perm_valid || !rbac_role_slug_valid(slug, slen))
+		return false;
+	if (orglen >= 0)
+	{
+		/* at most 128 characters of at most 4 bytes each */
+		if (orglen == 0 || orglen > RBAC_ORG_ID_MAX_LEN * 4)
+			return false;
+		if (slen < 4 || memcmp(slug, "org-", 4) != 0)
+			orglen = -1;
+	}
+	r = rbac_cache_role(org, orglen, slug, slen);
+	return rbac_role_grants(r, perm, plen, m->perm_hash);
+}
+
+/* Shared body of the two role_has_permission forms. */
+static Datum
+role_has_permission(FunctionCallInfo fcinfo, bool with_org)
+{
+	text	   *role = PG_GETARG_TEXT_PP(0);
+	text	   *perm = PG_GETARG_TEXT_PP(1);
+	text	   *org = with_org ? PG_GETARG_TEXT_PP(2) : NULL;
+	const char *rs = VARDATA_ANY(role);
+	int			rlen = VARSIZE_ANY_EXHDR(role);
+	const char *ps = VARDATA_ANY(perm);
+	int			plen = VARSIZE_ANY_EXHDR(perm);
+	const char *os = org ? VARDATA_ANY(org) : NULL;
+	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
+	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2);
+	uint64		gen;
+
+	if (m->generation == rbac_generation &&
+		memo_same(&m->args[0], rs, rlen) &&
+		memo_same(&m->args[1], ps, plen) &&
+		(!with_org || memo_same(&m->args[2], os, olen)))
+		PG_RETURN_BOOL(m->result);
+
+	if (!memo_same(&m->args[1], ps, plen))
+		memo_store_perm(fcinfo, m, 1, ps, plen);
+	gen = rbac_generation;
+	m->generation = 0;
+	m->result = check_role(rs, rlen, os, olen, m, ps, plen);
+	memo_store(fcinfo, &m->args[0], rs, rlen);
+	if (with_org)
+		memo_store(fcinfo, &m->args[2], os, olen);
+	m->generation = gen;
+	PG_RETURN_BOOL(m->result);
+}
+
+/* rbac.role_has_permission(role_slug text, permission_slug text) */
+Datum
+rbac_role_has_permission(PG_FUNCTION_ARGS)
+{
+	return role_has_permission(fcinfo, false);
+}
+
+/* rbac.role_has_permission(role_slug, permission_slug, organization_id) */
+Datum
+rbac_role_has_permission_org(PG_FUNCTION_ARGS)
+{
+	return role_has_permission(fcinfo, true);
+}
+
+/* Keep the deconstructed role slugs of an array in the memo. */
+static void
+memo_store_roles(FunctionCallInfo fcinfo, CheckMemo *m, ArrayType *arr)
+{
+	MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (m->role)
+	{
+		for (int i = 0; i < m->nroles; i++)
+			if (m->role[i])
+				pfree(m->role[i]);
+		pfree(m->role);
+		pfree(m->role_len);
+		m->role = NULL;
+	}
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	m->role = palloc0(Max(n, 1) * sizeof(char *));
+	m->role_len = palloc0(Max(n, 1) * sizeof(int));
+	m->nroles = n;
+	for (int i = 0; i < n; i++)
+	{
+		text	   *t;
+
+		if (nulls[i])
+			continue;			/* a NULL element grants nothing */
+		t = DatumGetTextPP(elems[i]);
+		m->role_len[i] = VARSIZE_ANY_EXHDR(t);
+		m->role[i] = palloc(m->role_len[i] + 1);
+		memcpy(m->role[i], VARDATA_ANY(t), m->role_len[i]);
+	}
+	pfree(elems);
+	pfree(nulls);
+	MemoryContextSwitchTo(old);
+}
+
+/* Shared body of the two roles_have_permission forms. */
+static Datum
+roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	text	   *perm = PG_GETARG_TEXT_PP(1);
+	text	   *org = with_org ? PG_GETARG_TEXT_PP(2) : NULL;
+	const char *as = (const char *) arr;
+	int			alen = VARSIZE(arr);
+	const char *ps = VARDATA_ANY(perm);
+	int			plen = VARSIZE_ANY_EXHDR(perm);
+	const char *os = org ? VARDATA_ANY(org) : NULL;
+	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
+	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2);
+	uint64		gen;
+	bool		result = false;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("role slugs must be a one-dimensional array")));
+
+	if (m->generation == rbac_generation &&
+		memo_same(&m->args[0], as, alen) &&
+		memo_same(&m->args[1], ps, plen) &&
+		(!with_org || memo_same(&m->args[2], os, olen)))
+		PG_RETURN_BOOL(m->result);
+
+	if (!memo_same(&m->args[1], ps, plen))
+		memo_store_perm(fcinfo, m, 1, ps, plen);
+	if (!memo_same(&m->args[0], as, alen))
+	{
+		m->args[0].set = false;
+		memo_store_roles(fcinfo, m, arr);
+		memo_store(fcinfo, &m->args[0], as, alen);
+	}
+	gen = rbac_generation;
+	m->generation = 0;
+	for (int i = 0; i < m->nroles && !result; i++)
+		if (m->role[i] != NULL)
+			result = check_role(m->role[i], m->role_len[i], os, olen, m, ps, plen);
+	if (with_org)
+		memo_store(fcinfo, &m->args[2], os, olen);
+	m->result = result;
+	m->generation = gen;
+	PG_RETURN_BOOL(result);
+}
+
+/* rbac.roles_have_permission(role_slugs text[], permission_slug text) */
+Datum
+rbac_roles_have_permission(PG_FUNCTION_ARGS)
+{
+	return roles_have_permission(fcinfo, false);
+}
+
+/* rbac.roles_have_permission(role_slugs text[], permission_slug, organization_id) */
+Datum
+rbac_roles_have_permission_org(PG_FUNCTION_ARGS)
+{
+	return roles_have_permission(fcinfo, true);
+}

@@ -1,0 +1,79 @@
+/*-------------------------------------------------------------------------
+ *
+ * ids.c
+ *	  rbac.new_id(prefix): prefix, "_", and a ULID that is time-ordered and
+ *	  monotonic within one backend (SPEC 1.2).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "rbac.h"
+
+#include "datatype/timestamp.h"
+#include "fmgr.h"
+#include "port.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#define ID_PREFIX_MAX_LEN	32
+
+PG_FUNCTION_INFO_V1(rbac_new_id);
+
+static uint64 last_ms = 0;
+static uint8 last_rnd[RBAC_ULID_RAND_LEN];
+
+/* Milliseconds since the Unix epoch, from the server clock. */
+static uint64
+unix_ms_now(void)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	return (uint64) (now / 1000) +
+		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+}
+
+/* rbac.new_id(prefix text) returns text */
+Datum
+rbac_new_id(PG_FUNCTION_ARGS)
+{
+	text	   *prefix = PG_GETARG_TEXT_PP(0);
+	const char *p = VARDATA_ANY(prefix);
+	int			plen = VARSIZE_ANY_EXHDR(prefix);
+	uint64		ms = unix_ms_now();
+	char	   *out;
+
+	if (plen < 1 || plen > ID_PREFIX_MAX_LEN)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid id prefix \"%s\"", rbac_quote_for_message(p, plen)),
+				 errdetail("An id prefix has 1 to %d characters from a-z.", ID_PREFIX_MAX_LEN)));
+	for (int i = 0; i < plen; i++)
+		if (p[i] < 'a' || p[i] > 'z')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid id prefix \"%s\"", rbac_quote_for_message(p, plen)),
+					 errdetail("An id prefix has 1 to %d characters from a-z.", ID_PREFIX_MAX_LEN)));
+
+	if (ms <= last_ms)
+	{
+		/* same millisecond (or the clock went back): count up */
+		if (!rbac_ulid_increment(last_rnd))
+			last_ms++;
+	}
+	else
+	{
+		last_ms = ms;
+		if (!pg_strong_random(last_rnd, RBAC_ULID_RAND_LEN))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not generate random bytes for an id")));
+		/* leave headroom so that increments within a millisecond never wrap */
+		last_rnd[0] &= 0x7f;
+	}
+
+	out = palloc(plen + 1 + RBAC_ULID_LEN + 1);
+	memcpy(out, p, plen);
+	out[plen] = '_';
+	rbac_ulid_encode(last_ms, last_rnd, out + plen + 1);
+	out[plen + 1 + RBAC_ULID_LEN] = '\0';
+	PG_RETURN_TEXT_P(cstring_to_text(out));
+}

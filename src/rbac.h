@@ -1,0 +1,25 @@
+/*-------------------------------------------------------------------------
+ *
+ * rbac.h
+ *	  Declarations shared by the PostgreSQL-facing C files of rbac.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_H
+#define RBAC_H
+
+#include "postgres.h"
+
+#include "rbac_pure.h"
+
+/* longest organization id (SPEC 1.3) */
+#define RBAC_ORG_ID_MAX_LEN		128
+
+/* cache.c */
+extern void rbac_cache_init(void);
+extern uint64 rbac_cache_generation(void);
+
+/* validate.c */
+extern char *rbac_quote_for_message(const char *s, int len);
+
+#endif							/* RBAC_H */

@@ -1,0 +1,37 @@
+/*-------------------------------------------------------------------------
+ *
+ * rbac_pure.h
+ *	  Pure logic of rbac with no PostgreSQL dependency: slug rules, ULID
+ *	  encoding and wildcard matching.  Fuzzers and unit tests link these
+ *	  files directly.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_PURE_H
+#define RBAC_PURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RBAC_SLUG_MAX_LEN	128
+
+/* slug.c */
+extern bool rbac_permission_slug_valid(const char *s, size_t len);
+extern bool rbac_role_slug_valid(const char *s, size_t len);
+extern bool rbac_resource_type_slug_valid(const char *s, size_t len);
+extern bool rbac_slug_has_wildcard(const char *s, size_t len);
+
+/* ulid.c */
+#define RBAC_ULID_LEN		26
+#define RBAC_ULID_RAND_LEN	10
+extern void rbac_ulid_encode(uint64_t ms, const uint8_t rnd[RBAC_ULID_RAND_LEN],
+							 char out[RBAC_ULID_LEN]);
+extern bool rbac_ulid_increment(uint8_t rnd[RBAC_ULID_RAND_LEN]);
+extern bool rbac_ulid_valid(const char *s, size_t len);
+
+/* wildcard.c */
+extern bool rbac_permission_matches(const char *grant, size_t glen,
+									const char *req, size_t rlen);
+
+#endif							/* RBAC_PURE_H */
