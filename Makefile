@@ -23,6 +23,9 @@ PGFILEDESC = "rbac - role-based access control"
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress
 
+ISOLATION = cache_visibility
+ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
+
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror
 
