@@ -21,7 +21,7 @@ DATA = rbac--1.0.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls
-REGRESS_OPTS = --inputdir=. --outputdir=build/regress
+REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
@@ -42,3 +42,7 @@ demo:
 
 test:
 	@test/run.sh test
+
+.PHONY: bench
+bench:
+	@test/bench/run.sh

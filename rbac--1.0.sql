@@ -262,6 +262,28 @@ CREATE TRIGGER permission_guard
 	BEFORE INSERT OR UPDATE OR DELETE ON rbac.permission
 	FOR EACH ROW EXECUTE FUNCTION rbac.permission_guard();
 
+CREATE FUNCTION rbac.permission_truncate_guard() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+	slug text;
+BEGIN
+	SELECT p.slug INTO slug FROM rbac.permission p WHERE p.system ORDER BY p.slug LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'permission "%" is a system permission', slug
+			USING ERRCODE = 'insufficient_privilege',
+				  DETAIL = 'TRUNCATE would delete system permissions, which cannot be deleted.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.permission_truncate_guard() IS
+'statement trigger on rbac.permission: TRUNCATE may not delete system permissions';
+
+CREATE TRIGGER permission_truncate_guard
+	BEFORE TRUNCATE ON rbac.permission
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.permission_truncate_guard();
+
 CREATE FUNCTION rbac.role_guard() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
