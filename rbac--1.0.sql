@@ -435,20 +435,21 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE
 AS $$
 	SELECT EXISTS (SELECT 1 FROM rbac.organization_order o
 				   WHERE o.organization_id = has_own_order.organization_id)
-		OR EXISTS (SELECT 1 FROM rbac.role r
-				   WHERE r.organization_id = has_own_order.organization_id)
 $$;
 COMMENT ON FUNCTION rbac.has_own_order(text) IS
-'true if the organization has a priority order of its own; otherwise its list is the environment list';
+'true if the organization has a priority order of its own (rbac.create_organization_role and rbac.set_organization_role_priority give it one); otherwise its list follows the environment list';
 
 CREATE FUNCTION rbac.priority_list(organization_id text DEFAULT NULL)
 RETURNS TABLE (priority integer, role_id text, sort_key numeric)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
+	-- the list of an organization without an order of its own follows the
+	-- environment list: its environment roles take the environment's places
 	WITH list AS (
-		SELECT CASE WHEN priority_list.organization_id IS NOT NULL
+		SELECT priority_list.organization_id AS org,
+			   CASE WHEN priority_list.organization_id IS NOT NULL
 					 AND rbac.has_own_order(priority_list.organization_id)
-				THEN priority_list.organization_id END AS org
+				THEN priority_list.organization_id END AS order_of
 	)
 	SELECT (row_number() OVER (ORDER BY coalesce(o.sort_key, r.sort_key), r.sort_key, r.id))::integer,
 		   r.id,
@@ -457,7 +458,7 @@ AS $$
 	JOIN rbac.role r
 	  ON r.organization_id IS NULL OR r.organization_id = list.org
 	LEFT JOIN rbac.role_order o
-	  ON o.role_id = r.id AND o.organization_id IS NOT DISTINCT FROM list.org
+	  ON o.role_id = r.id AND o.organization_id IS NOT DISTINCT FROM list.order_of
 	ORDER BY 1
 $$;
 COMMENT ON FUNCTION rbac.priority_list(text) IS

@@ -369,36 +369,31 @@ load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 
 /*
  * The cache entry for a role: an organization's role when orglen >= 0,
- * else an environment role.  Loads it on first use.  Never NULL; the
- * entry's "found" says whether the role exists.
+ * else an environment role.  slug_hash is rbac_hash_slug(slug, slen).
+ * Loads the entry on first use.  Never NULL; the entry's "found" says
+ * whether the role exists.
  */
 RbacRole *
-rbac_cache_role(const char *org, int orglen, const char *slug, int slen)
+rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
+				uint32 slug_hash)
 {
-	int			keylen = (orglen > 0 ? orglen : 0) + slen;
-	char	   *keybuf;
+	int			olen = orglen > 0 ? orglen : 0;
 	uint32		hash;
 	RbacRole   *r;
 
 	cache_sync();
 
-	/* the key: organization bytes, a separator that no slug holds, slug */
-	keybuf = palloc(keylen + 1);
-	if (orglen > 0)
-		memcpy(keybuf, org, orglen);
-	memcpy(keybuf + (orglen > 0 ? orglen : 0), slug, slen);
-	hash = rbac_hash_slug(keybuf, keylen) ^ (uint32) (orglen + 1) * 0x9e3779b9U;
+	hash = orglen >= 0 ? hash_combine(slug_hash, rbac_hash_slug(org, orglen))
+		: slug_hash ^ 0x9e3779b9U;
 
 	if (slots != NULL)
 	{
 		for (uint32 i = hash & slot_mask; (r = slots[i]) != NULL; i = (i + 1) & slot_mask)
 		{
 			if (r->hash == hash && r->orglen == orglen && r->slen == slen &&
-				memcmp(r->key, keybuf, keylen) == 0)
-			{
-				pfree(keybuf);
+				memcmp(r->key + olen, slug, slen) == 0 &&
+				(olen == 0 || memcmp(r->key, org, olen) == 0))
 				return r;
-			}
 		}
 	}
 
@@ -406,7 +401,6 @@ rbac_cache_role(const char *org, int orglen, const char *slug, int slen)
 	{
 		static RbacRole none;
 
-		pfree(keybuf);
 		none.found = false;
 		return &none;
 	}
@@ -418,13 +412,13 @@ rbac_cache_role(const char *org, int orglen, const char *slug, int slen)
 		cache_sync();
 	}
 
-	r = MemoryContextAllocZero(cache_cxt, sizeof(RbacRole));
+	r = MemoryContextAllocZero(cache_cxt, offsetof(RbacRole, key) + olen + slen);
 	r->hash = hash;
 	r->orglen = orglen;
 	r->slen = slen;
-	r->key = MemoryContextAlloc(cache_cxt, keylen + 1);
-	memcpy(r->key, keybuf, keylen);
-	pfree(keybuf);
+	if (olen > 0)
+		memcpy(r->key, org, olen);
+	memcpy(r->key + olen, slug, slen);
 
 	PG_TRY();
 	{

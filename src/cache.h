@@ -16,7 +16,6 @@ typedef struct RbacRole
 	uint32		hash;			/* hash of the key */
 	int			orglen;			/* -1: an environment role lookup */
 	int			slen;
-	char	   *key;			/* organization id bytes, then slug bytes */
 	bool		found;			/* does such a role exist? */
 	int			nexact;			/* grants without a wildcard segment */
 	char	  **exact;
@@ -27,13 +26,14 @@ typedef struct RbacRole
 	int			nwild;			/* grants with a wildcard segment */
 	char	  **wild;
 	int		   *wild_len;
+	char		key[FLEXIBLE_ARRAY_MEMBER]; /* organization id, then slug */
 } RbacRole;
 
 /* Bumped on every relevant invalidation; a memo is good while it matches. */
 extern uint64 rbac_generation;
 
 extern RbacRole *rbac_cache_role(const char *org, int orglen,
-								 const char *slug, int slen);
+								 const char *slug, int slen, uint32 slug_hash);
 extern bool rbac_role_grants(const RbacRole *role, const char *perm, int plen,
 							 uint32 phash);
 extern uint32 rbac_hash_slug(const char *s, int len);

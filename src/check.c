@@ -53,10 +53,14 @@ typedef struct CheckMemo
 	/* the requested permission, validated and hashed */
 	bool		perm_valid;
 	uint32		perm_hash;
+	/* the role slug of args[0], validated and hashed */
+	bool		role_valid;
+	uint32		role_hash;
 	/* roles array, deconstructed (roles_have_permission only) */
 	int			nroles;
 	char	  **role;
 	int		   *role_len;
+	uint32	   *role_hashes;
 } CheckMemo;
 
 /*
@@ -131,18 +135,19 @@ memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
 }
 
 /*
- * Does one role grant the permission?  orglen < 0: no organization given,
- * the slug names an environment role.  With an organization, a slug that
- * begins with "org-" names that organization's role, any other an
- * environment role.
+ * Does one role grant the permission?  The slug is valid and slug_hash its
+ * hash.  orglen < 0: no organization given, the slug names an environment
+ * role.  With an organization, a slug that begins with "org-" names that
+ * organization's role, any other an environment role.
  */
 static bool
-check_role(const char *slug, int slen, const char *org, int orglen,
+check_role(const char *slug, int slen, uint32 slug_hash,
+		   const char *org, int orglen,
 		   const CheckMemo *m, const char *perm, int plen)
 {
 	RbacRole   *r;
 
-	if (!m->perm_valid || !rbac_role_slug_valid(slug, slen))
+	if (!m->perm_valid)
 		return false;
 	if (orglen >= 0)
 	{
@@ -152,8 +157,17 @@ check_role(const char *slug, int slen, const char *org, int orglen,
 		if (slen < 4 || memcmp(slug, "org-", 4) != 0)
 			orglen = -1;
 	}
-	r = rbac_cache_role(org, orglen, slug, slen);
+	r = rbac_cache_role(org, orglen, slug, slen, slug_hash);
 	return rbac_role_grants(r, perm, plen, m->perm_hash);
+}
+
+/* Remember the role argument, with its validity and hash. */
+static void
+memo_store_role(FunctionCallInfo fcinfo, CheckMemo *m, const char *role, int rlen)
+{
+	memo_store(fcinfo, &m->args[0], role, rlen);
+	m->role_valid = rbac_role_slug_valid(role, rlen);
+	m->role_hash = m->role_valid ? rbac_hash_slug(role, rlen) : 0;
 }
 
 /* Shared body of the two role_has_permission forms. */
@@ -180,10 +194,12 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 
 	if (!memo_same(&m->args[1], ps, plen))
 		memo_store_perm(fcinfo, m, 1, ps, plen);
+	if (!memo_same(&m->args[0], rs, rlen))
+		memo_store_role(fcinfo, m, rs, rlen);
 	gen = rbac_generation;
 	m->generation = 0;
-	m->result = check_role(rs, rlen, os, olen, m, ps, plen);
-	memo_store(fcinfo, &m->args[0], rs, rlen);
+	m->result = m->role_valid &&
+		check_role(rs, rlen, m->role_hash, os, olen, m, ps, plen);
 	if (with_org)
 		memo_store(fcinfo, &m->args[2], os, olen);
 	m->generation = gen;
@@ -220,11 +236,13 @@ memo_store_roles(FunctionCallInfo fcinfo, CheckMemo *m, ArrayType *arr)
 				pfree(m->role[i]);
 		pfree(m->role);
 		pfree(m->role_len);
+		pfree(m->role_hashes);
 		m->role = NULL;
 	}
 	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	m->role = palloc0(Max(n, 1) * sizeof(char *));
 	m->role_len = palloc0(Max(n, 1) * sizeof(int));
+	m->role_hashes = palloc0(Max(n, 1) * sizeof(uint32));
 	m->nroles = n;
 	for (int i = 0; i < n; i++)
 	{
@@ -233,9 +251,12 @@ memo_store_roles(FunctionCallInfo fcinfo, CheckMemo *m, ArrayType *arr)
 		if (nulls[i])
 			continue;			/* a NULL element grants nothing */
 		t = DatumGetTextPP(elems[i]);
+		if (!rbac_role_slug_valid(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)))
+			continue;			/* nor does a malformed slug */
 		m->role_len[i] = VARSIZE_ANY_EXHDR(t);
 		m->role[i] = palloc(m->role_len[i] + 1);
 		memcpy(m->role[i], VARDATA_ANY(t), m->role_len[i]);
+		m->role_hashes[i] = rbac_hash_slug(m->role[i], m->role_len[i]);
 	}
 	pfree(elems);
 	pfree(nulls);
@@ -282,7 +303,8 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 	m->generation = 0;
 	for (int i = 0; i < m->nroles && !result; i++)
 		if (m->role[i] != NULL)
-			result = check_role(m->role[i], m->role_len[i], os, olen, m, ps, plen);
+			result = check_role(m->role[i], m->role_len[i], m->role_hashes[i],
+								os, olen, m, ps, plen);
 	if (with_org)
 		memo_store(fcinfo, &m->args[2], os, olen);
 	m->result = result;

@@ -7,8 +7,9 @@
  * A slug is a sequence of segments separated by ':' or '.'.  A granted
  * segment that is exactly "*" matches one non-empty requested segment;
  * separators must match literally; a grant whose last segment is "*" also
- * matches any number of further non-empty segments.  "*" inside a longer
- * segment is literal.  The requested slug is never treated as a pattern.
+ * matches any number of further non-empty segments, and the grant "*"
+ * alone covers every slug.  "*" inside a longer segment is literal.  The
+ * requested slug is never treated as a pattern.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,6 +38,8 @@ rbac_permission_matches(const char *grant, size_t glen,
 
 	if (glen == 0 || rlen == 0)
 		return false;
+	if (glen == 1 && grant[0] == '*')
+		return true;
 
 	for (;;)
 	{
