@@ -1,0 +1,36 @@
+-- Interleaved timing runs: every variant once per round, :rounds rounds.
+-- Prints "variant|ms" lines.  Run as a superuser; each measurement runs
+-- the count as bench_app, to whom the policy applies.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+
+CREATE OR REPLACE FUNCTION bench_measure(using_expr text, app_role text)
+RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE
+	t0 timestamptz;
+	n bigint;
+BEGIN
+	EXECUTE 'DROP POLICY IF EXISTS bench ON documents';
+	IF using_expr IS NULL THEN
+		EXECUTE 'ALTER TABLE documents DISABLE ROW LEVEL SECURITY';
+	ELSE
+		EXECUTE 'ALTER TABLE documents ENABLE ROW LEVEL SECURITY';
+		EXECUTE format('CREATE POLICY bench ON documents FOR SELECT TO bench_app USING (%s)', using_expr);
+	END IF;
+	PERFORM set_config('app.role', app_role, true);
+	EXECUTE 'SET LOCAL ROLE bench_app';
+	t0 := clock_timestamp();
+	EXECUTE 'SELECT count(*) FROM documents' INTO n;
+	RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+END
+$$;
+
+CREATE TEMP TABLE variant (ord int, name text, using_expr text, app_role text);
+\copy variant FROM 'variants.tsv'
+DELETE FROM variant WHERE name !~ :'only';
+
+-- one warm-up pass, then the rounds, variants interleaved
+SELECT format('SELECT %s || ''|'' || %L || ''|'' || bench_measure(%L, %L)', r, name, using_expr, app_role)
+FROM variant, generate_series(0, :rounds) r
+ORDER BY r, ord
+\gexec
