@@ -15,7 +15,8 @@ OBJS = \
 	src/validate.o \
 	src/ids.o \
 	src/cache.o \
-	src/check.o
+	src/check.o \
+	src/claims.o
 
 DATA = rbac--1.0.sql
 PGFILEDESC = "rbac - role-based access control"
@@ -46,3 +47,5 @@ test:
 .PHONY: bench
 bench:
 	@test/bench/run.sh
+
+EXTRA_CLEAN = build
