@@ -16,7 +16,8 @@ OBJS = \
 	src/ids.o \
 	src/cache.o \
 	src/check.o \
-	src/claims.o
+	src/claims.o \
+	src/principal.o
 
 DATA = rbac--1.0.sql
 PGFILEDESC = "rbac - role-based access control"

@@ -305,6 +305,14 @@ BEGIN
 						  HINT = 'Set another default role with rbac.set_default_role() first.';
 			END IF;
 		END IF;
+		IF EXISTS (
+			SELECT 1 FROM rbac.membership_role mr WHERE mr.role_id = OLD.id) THEN
+			RAISE EXCEPTION 'role "%" has assignments', OLD.slug
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('%s organization memberships hold it.',
+									  (SELECT count(*) FROM rbac.membership_role mr WHERE mr.role_id = OLD.id)),
+					  HINT = 'Give those memberships other roles first.';
+		END IF;
 		RETURN OLD;
 	END IF;
 	IF TG_OP = 'UPDATE' THEN
@@ -1280,3 +1288,360 @@ END
 $$;
 COMMENT ON FUNCTION rbac.list_permissions_json(integer, text, text, text) IS
 'a page of permissions as a WorkOS list with list_metadata: after = cursor of the next page (NULL on the last), before = cursor of the previous page (NULL on the first)';
+
+------------------------------------------------------------------------------
+-- Organization memberships (SPEC 4)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.check_user_id(text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_check_user_id'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.check_user_id(text) IS
+'true for a user id of 1 to 128 characters without control characters, else raises 22023 (the check of domain rbac.user_id)';
+
+CREATE DOMAIN rbac.user_id AS text COLLATE "C"
+	CHECK (rbac.check_user_id(VALUE));
+COMMENT ON DOMAIN rbac.user_id IS
+'an opaque user id such as user_01H...: 1 to 128 characters';
+
+CREATE TABLE rbac.setting (
+	singleton boolean NOT NULL DEFAULT true,
+	multiple_roles boolean NOT NULL DEFAULT false,
+	CONSTRAINT setting_pkey PRIMARY KEY (singleton),
+	CONSTRAINT setting_singleton_check CHECK (singleton)
+);
+COMMENT ON TABLE rbac.setting IS
+'environment settings, at most one row (none: the defaults): multiple_roles allows a membership to hold several roles';
+
+CREATE TABLE rbac.membership (
+	id text COLLATE "C" NOT NULL DEFAULT rbac.new_id('om'),
+	user_id rbac.user_id NOT NULL,
+	organization_id rbac.organization_id NOT NULL,
+	created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	CONSTRAINT membership_pkey PRIMARY KEY (id),
+	CONSTRAINT membership_user_organization_key UNIQUE (user_id, organization_id),
+	CONSTRAINT membership_id_check CHECK (id ~ '^om_[0-9A-HJKMNP-TV-Z]{26}$')
+);
+COMMENT ON TABLE rbac.membership IS
+'organization memberships (WorkOS OrganizationMembership objects): one per user and organization';
+
+CREATE TABLE rbac.membership_role (
+	membership_id text COLLATE "C" NOT NULL
+		REFERENCES rbac.membership (id) ON DELETE CASCADE,
+	role_id text COLLATE "C" NOT NULL REFERENCES rbac.role (id),
+	CONSTRAINT membership_role_pkey PRIMARY KEY (membership_id, role_id)
+);
+CREATE INDEX membership_role_role_id_idx ON rbac.membership_role (role_id);
+COMMENT ON TABLE rbac.membership_role IS
+'the roles each membership holds (at least one; several only with rbac.set_multiple_roles(true))';
+
+SELECT pg_catalog.pg_extension_config_dump('rbac.setting', '');
+SELECT pg_catalog.pg_extension_config_dump('rbac.membership', '');
+SELECT pg_catalog.pg_extension_config_dump('rbac.membership_role', '');
+
+CREATE FUNCTION rbac.membership_guard() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	IF NEW.id IS DISTINCT FROM OLD.id OR NEW.user_id IS DISTINCT FROM OLD.user_id
+	   OR NEW.organization_id IS DISTINCT FROM OLD.organization_id THEN
+		RAISE EXCEPTION 'cannot change the id, user or organization of membership "%"', OLD.id
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Delete the membership and create another.';
+	END IF;
+	NEW.created_at := OLD.created_at;
+	NEW.updated_at := clock_timestamp();
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_guard() IS
+'row trigger on rbac.membership: immutable id, user and organization, updated_at';
+
+CREATE TRIGGER membership_guard
+	BEFORE UPDATE ON rbac.membership
+	FOR EACH ROW EXECUTE FUNCTION rbac.membership_guard();
+
+CREATE FUNCTION rbac.membership_role_guard() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+	IF NOT EXISTS (
+		SELECT 1 FROM rbac.membership m JOIN rbac.role r ON r.id = NEW.role_id
+		WHERE m.id = NEW.membership_id
+		  AND (r.organization_id IS NULL OR r.organization_id = m.organization_id))
+	THEN
+		RAISE EXCEPTION 'role "%" is not in the priority list of the organization of membership "%"',
+			NEW.role_id, NEW.membership_id
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_role_guard() IS
+'row trigger on rbac.membership_role: a membership holds environment roles or roles of its own organization';
+
+CREATE TRIGGER membership_role_guard
+	BEFORE INSERT OR UPDATE ON rbac.membership_role
+	FOR EACH ROW EXECUTE FUNCTION rbac.membership_role_guard();
+
+CREATE TRIGGER invalidate_cache
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.setting
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache();
+CREATE TRIGGER invalidate_cache
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.membership
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache();
+CREATE TRIGGER invalidate_cache
+	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.membership_role
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache();
+
+CREATE FUNCTION rbac.set_multiple_roles(enabled boolean) RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+	IF enabled IS NULL THEN
+		RAISE EXCEPTION 'enabled must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO rbac.setting AS s (multiple_roles) VALUES (enabled)
+	ON CONFLICT ON CONSTRAINT setting_pkey DO UPDATE SET multiple_roles = excluded.multiple_roles;
+	RETURN enabled;
+END
+$$;
+COMMENT ON FUNCTION rbac.set_multiple_roles(boolean) IS
+'allows (true) or refuses (false, the default) memberships with more than one role; existing memberships keep their roles';
+
+CREATE FUNCTION rbac.multiple_roles_enabled() RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT coalesce((SELECT s.multiple_roles FROM rbac.setting s), false)
+$$;
+COMMENT ON FUNCTION rbac.multiple_roles_enabled() IS
+'true if memberships may hold more than one role (rbac.set_multiple_roles)';
+
+-- The role ids a membership in the organization gets for these slugs.
+CREATE FUNCTION rbac.membership_role_ids(organization_id text, role_slugs text[]) RETURNS text[]
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	ids text[] := '{}';
+	s text;
+	r rbac.role;
+BEGIN
+	IF role_slugs IS NULL THEN
+		r := rbac.get_default_role(organization_id);
+		IF r.id IS NULL THEN
+			RAISE EXCEPTION 'no default role is set for organization "%"', organization_id
+				USING ERRCODE = 'object_not_in_prerequisite_state',
+					  HINT = 'Pass role slugs, or set a default role with rbac.set_default_role().';
+		END IF;
+		RETURN ARRAY[r.id];
+	END IF;
+	IF cardinality(role_slugs) = 0 THEN
+		RAISE EXCEPTION 'a membership needs at least one role'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(role_slugs, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'role slugs must not contain null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	FOREACH s IN ARRAY role_slugs LOOP
+		r := rbac.get_organization_role(organization_id, s);
+		IF NOT r.id = ANY (ids) THEN
+			ids := ids || r.id;
+		END IF;
+	END LOOP;
+	IF cardinality(ids) > 1 AND NOT rbac.multiple_roles_enabled() THEN
+		RAISE EXCEPTION 'multiple roles are not enabled'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('%s roles were given for one membership.', cardinality(ids)),
+				  HINT = 'Enable them with rbac.set_multiple_roles(true).';
+	END IF;
+	RETURN ids;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_role_ids(text, text[]) IS
+'the role ids for a membership in the organization: the given slugs (42704 if one is unknown, 22023 for several unless multiple roles are enabled), or for NULL the default role';
+
+CREATE FUNCTION rbac.get_organization_membership(user_id text, organization_id text)
+RETURNS rbac.membership
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+	m rbac.membership;
+BEGIN
+	PERFORM rbac.require(user_id, 'user id');
+	PERFORM rbac.require(organization_id, 'organization id');
+	PERFORM user_id::rbac.user_id, organization_id::rbac.organization_id;
+	SELECT * INTO m FROM rbac.membership x
+	WHERE x.user_id = get_organization_membership.user_id::text
+	  AND x.organization_id = get_organization_membership.organization_id::text;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'organization membership of user "%" in organization "%" does not exist',
+			user_id, organization_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN m;
+END
+$$;
+COMMENT ON FUNCTION rbac.get_organization_membership(text, text) IS
+'the membership of the user in the organization; 42704 if there is none';
+
+CREATE FUNCTION rbac.create_organization_membership(user_id text, organization_id text,
+													role_slugs text[] DEFAULT NULL)
+RETURNS rbac.membership
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+	m rbac.membership;
+	ids text[];
+BEGIN
+	PERFORM rbac.require(user_id, 'user id');
+	PERFORM rbac.require(organization_id, 'organization id');
+	PERFORM user_id::rbac.user_id, organization_id::rbac.organization_id;
+	ids := rbac.membership_role_ids(organization_id, role_slugs);
+	BEGIN
+		INSERT INTO rbac.membership AS x (user_id, organization_id)
+		VALUES (create_organization_membership.user_id, create_organization_membership.organization_id)
+		RETURNING * INTO m;
+	EXCEPTION WHEN unique_violation THEN
+		RAISE EXCEPTION 'organization membership of user "%" in organization "%" already exists',
+			user_id, organization_id
+			USING ERRCODE = 'unique_violation';
+	END;
+	INSERT INTO rbac.membership_role (membership_id, role_id)
+	SELECT m.id, unnest(ids);
+	RETURN m;
+END
+$$;
+COMMENT ON FUNCTION rbac.create_organization_membership(text, text, text[]) IS
+'makes the user a member of the organization with these roles (NULL: the organization''s default role, else the environment''s); 23505 if a membership exists';
+
+CREATE FUNCTION rbac.update_organization_membership(user_id text, organization_id text,
+													role_slugs text[])
+RETURNS rbac.membership
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+	m rbac.membership;
+	ids text[];
+BEGIN
+	m := rbac.get_organization_membership(user_id, organization_id);
+	IF role_slugs IS NULL THEN
+		RAISE EXCEPTION 'role slugs must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	ids := rbac.membership_role_ids(organization_id, role_slugs);
+	PERFORM 1 FROM rbac.membership x WHERE x.id = m.id FOR UPDATE;
+	DELETE FROM rbac.membership_role mr WHERE mr.membership_id = m.id AND mr.role_id <> ALL (ids);
+	INSERT INTO rbac.membership_role (membership_id, role_id)
+	SELECT m.id, unnest(ids)
+	ON CONFLICT DO NOTHING;
+	UPDATE rbac.membership x SET updated_at = clock_timestamp() WHERE x.id = m.id
+	RETURNING * INTO m;
+	RETURN m;
+END
+$$;
+COMMENT ON FUNCTION rbac.update_organization_membership(text, text, text[]) IS
+'replaces the roles of a membership (at least one; several only with multiple roles enabled); 42704 for an unknown membership or role';
+
+CREATE FUNCTION rbac.delete_organization_membership(user_id text, organization_id text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+	m rbac.membership;
+BEGIN
+	m := rbac.get_organization_membership(user_id, organization_id);
+	DELETE FROM rbac.membership x WHERE x.id = m.id;
+END
+$$;
+COMMENT ON FUNCTION rbac.delete_organization_membership(text, text) IS
+'ends the membership of the user in the organization; 42704 if there is none';
+
+CREATE FUNCTION rbac.user_roles(user_id text, organization_id text) RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT coalesce(array_agg(r.slug::text ORDER BY p.priority), '{}')
+	FROM rbac.membership m
+	JOIN rbac.membership_role mr ON mr.membership_id = m.id
+	JOIN rbac.role r ON r.id = mr.role_id
+	JOIN rbac.priority_list(user_roles.organization_id) p ON p.role_id = r.id
+	WHERE m.user_id = user_roles.user_id AND m.organization_id = user_roles.organization_id
+$$;
+COMMENT ON FUNCTION rbac.user_roles(text, text) IS
+'the roles of the user''s membership in the organization, highest priority first; empty if not a member';
+
+CREATE FUNCTION rbac.user_role(user_id text, organization_id text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT (rbac.user_roles(user_id, organization_id))[1]
+$$;
+COMMENT ON FUNCTION rbac.user_role(text, text) IS
+'the highest-priority role of the user in the organization: what a token''s role claim carries; NULL if not a member';
+
+CREATE FUNCTION rbac.user_permissions(user_id text, organization_id text) RETURNS SETOF text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT DISTINCT rp.permission_slug::text
+	FROM rbac.membership m
+	JOIN rbac.membership_role mr ON mr.membership_id = m.id
+	JOIN rbac.role_permission rp ON rp.role_id = mr.role_id
+	WHERE m.user_id = user_permissions.user_id AND m.organization_id = user_permissions.organization_id
+	ORDER BY 1
+$$;
+COMMENT ON FUNCTION rbac.user_permissions(text, text) IS
+'the permission slugs the user''s roles in the organization grant (wildcard grants as written), sorted';
+
+CREATE FUNCTION rbac.membership_json(m rbac.membership) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+AS $$
+	WITH roles AS (
+		SELECT r.slug::text AS slug, p.priority
+		FROM rbac.membership_role mr
+		JOIN rbac.role r ON r.id = mr.role_id
+		JOIN rbac.priority_list(m.organization_id) p ON p.role_id = r.id
+		WHERE mr.membership_id = m.id
+	)
+	SELECT jsonb_build_object(
+		'object', 'organization_membership',
+		'id', m.id,
+		'user_id', m.user_id,
+		'organization_id', m.organization_id,
+		'role', (SELECT jsonb_build_object('slug', slug) FROM roles ORDER BY priority LIMIT 1),
+		'roles', coalesce((SELECT jsonb_agg(jsonb_build_object('slug', slug) ORDER BY priority) FROM roles), '[]'),
+		'created_at', rbac.json_timestamp(m.created_at),
+		'updated_at', rbac.json_timestamp(m.updated_at))
+$$;
+COMMENT ON FUNCTION rbac.membership_json(rbac.membership) IS
+'the membership as a WorkOS OrganizationMembership object: role = the highest-priority role, roles in priority order';
+
+------------------------------------------------------------------------------
+-- Membership checks and the request's principal (C)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.user_has_permission(user_id text, organization_id text, permission_slug text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_user_has_permission'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.user_has_permission(text, text, text) IS
+'true if any role of the user''s membership in the organization grants the permission; not a member, unknown or malformed: false';
+
+CREATE FUNCTION rbac.organizations_with_permission(user_id text, permission_slug text)
+RETURNS SETOF text
+AS 'MODULE_PATHNAME', 'rbac_organizations_with_permission'
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION rbac.organizations_with_permission(text, text) IS
+'the organizations in which the user''s roles grant the permission, for the once-per-statement policy org_id IN (SELECT rbac.organizations_with_permission(...))';
+
+CREATE FUNCTION rbac.has_permission(permission_slug text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_has_permission'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.has_permission(text) IS
+'true if the current request''s principal has the permission: settings rbac.user_id (+ rbac.organization_id), else rbac.role (+ rbac.organization_id), else the role, roles and org_id claims of request.jwt.claims; no principal: false';
+
+CREATE FUNCTION rbac.has_permission(permission_slug text, organization_id text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_has_permission_org'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.has_permission(text, text) IS
+'true if the current request''s principal has the permission in the organization (see rbac.has_permission(text)); a principal bound to another organization: false';

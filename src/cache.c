@@ -46,7 +46,7 @@
 /* the tables whose changes invalidate the cache */
 static const char *const rbac_tables[] = {
 	"permission", "role", "role_permission", "role_order",
-	"organization_order", "default_role", "organization_membership",
+	"organization_order", "default_role", "membership",
 	"membership_role", "setting"
 };
 #define RBAC_NTABLES lengthof(rbac_tables)
@@ -61,11 +61,21 @@ typedef struct RbacCatalog
 	Oid			role_org_slug_idx;
 	Oid			role_permission;
 	Oid			role_permission_pkey;
+	Oid			role_pkey;
+	Oid			membership;
+	Oid			membership_user_org_idx;
+	Oid			membership_role;
+	Oid			membership_role_pkey;
 	AttrNumber	role_id_att;
 	AttrNumber	role_slug_att;
 	AttrNumber	role_org_att;
 	AttrNumber	rp_role_att;
 	AttrNumber	rp_slug_att;
+	AttrNumber	m_id_att;
+	AttrNumber	m_user_att;
+	AttrNumber	m_org_att;
+	AttrNumber	mr_membership_att;
+	AttrNumber	mr_role_att;
 } RbacCatalog;
 
 static RbacCatalog catalog;
@@ -73,9 +83,16 @@ static RbacCatalog catalog;
 uint64		rbac_generation = 1;
 static uint64 cache_generation = 0;
 static MemoryContext cache_cxt = NULL;
-static RbacRole **slots = NULL;
-static uint32 slot_mask = 0;
-static int	nroles = 0;
+/* an open-addressing table of entries that begin with their uint32 hash */
+typedef struct Table
+{
+	uint32	  **slots;
+	uint32		mask;
+	int			n;
+} Table;
+
+static Table roles;				/* of RbacRole */
+static Table members;			/* of RbacMember */
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_cache);
 
@@ -151,18 +168,32 @@ catalog_lookup(void)
 	c.role_org_slug_idx = get_relname_relid("role_organization_slug_key", nsp);
 	c.role_permission = get_relname_relid("role_permission", nsp);
 	c.role_permission_pkey = get_relname_relid("role_permission_pkey", nsp);
+	c.role_pkey = get_relname_relid("role_pkey", nsp);
+	c.membership = get_relname_relid("membership", nsp);
+	c.membership_user_org_idx = get_relname_relid("membership_user_organization_key", nsp);
+	c.membership_role = get_relname_relid("membership_role", nsp);
+	c.membership_role_pkey = get_relname_relid("membership_role_pkey", nsp);
 	if (!OidIsValid(c.role) || !OidIsValid(c.role_env_slug_idx) ||
 		!OidIsValid(c.role_org_slug_idx) || !OidIsValid(c.role_permission) ||
-		!OidIsValid(c.role_permission_pkey))
+		!OidIsValid(c.role_permission_pkey) || !OidIsValid(c.role_pkey) ||
+		!OidIsValid(c.membership) || !OidIsValid(c.membership_user_org_idx) ||
+		!OidIsValid(c.membership_role) || !OidIsValid(c.membership_role_pkey))
 		return false;
 	c.role_id_att = column(c.role, "id");
 	c.role_slug_att = column(c.role, "slug");
 	c.role_org_att = column(c.role, "organization_id");
 	c.rp_role_att = column(c.role_permission, "role_id");
 	c.rp_slug_att = column(c.role_permission, "permission_slug");
+	c.m_id_att = column(c.membership, "id");
+	c.m_user_att = column(c.membership, "user_id");
+	c.m_org_att = column(c.membership, "organization_id");
+	c.mr_membership_att = column(c.membership_role, "membership_id");
+	c.mr_role_att = column(c.membership_role, "role_id");
 	if (c.role_id_att == InvalidAttrNumber || c.role_slug_att == InvalidAttrNumber ||
 		c.role_org_att == InvalidAttrNumber || c.rp_role_att == InvalidAttrNumber ||
-		c.rp_slug_att == InvalidAttrNumber)
+		c.rp_slug_att == InvalidAttrNumber || c.m_id_att == InvalidAttrNumber ||
+		c.m_user_att == InvalidAttrNumber || c.m_org_att == InvalidAttrNumber ||
+		c.mr_membership_att == InvalidAttrNumber || c.mr_role_att == InvalidAttrNumber)
 		return false;
 	c.valid = true;
 	catalog = c;
@@ -176,52 +207,56 @@ rbac_hash_slug(const char *s, int len)
 	return hash_bytes((const unsigned char *) s, len);
 }
 
-/* Empty the cache if the catalog changed since it was filled. */
+/*
+ * Empty the cache if the catalog changed since it was filled, or if it grew
+ * past its bound.  Called only at the entry points, never while an entry
+ * is being loaded.
+ */
 static void
 cache_sync(void)
 {
-	if (cache_generation == rbac_generation && cache_cxt != NULL)
+	if (cache_generation == rbac_generation && cache_cxt != NULL &&
+		roles.n + members.n < RBAC_CACHE_MAX_ROLES)
 		return;
 	if (cache_cxt == NULL)
 		cache_cxt = AllocSetContextCreate(CacheMemoryContext, "rbac cache",
 										  ALLOCSET_DEFAULT_SIZES);
 	else
 		MemoryContextReset(cache_cxt);
-	slots = NULL;
-	slot_mask = 0;
-	nroles = 0;
+	memset(&roles, 0, sizeof(roles));
+	memset(&members, 0, sizeof(members));
 	cache_generation = rbac_generation;
 }
 
-/* Put an entry into the open-addressing table, growing it as needed. */
+/* Put an entry (beginning with its hash) into a table, growing it. */
 static void
-slots_insert(RbacRole *r)
+table_insert(Table *t, uint32 *entry)
 {
 	uint32		i;
 
-	if (slots == NULL || (uint32) (nroles + 1) * 2 > slot_mask + 1)
+	if (t->slots == NULL || (uint32) (t->n + 1) * 2 > t->mask + 1)
 	{
-		uint32		newsize = slots ? (slot_mask + 1) * 2 : 64;
-		RbacRole  **old = slots;
-		uint32		oldsize = slots ? slot_mask + 1 : 0;
+		uint32		newsize = t->slots ? (t->mask + 1) * 2 : 64;
+		uint32	  **old = t->slots;
+		uint32		oldsize = t->slots ? t->mask + 1 : 0;
 
-		slots = MemoryContextAllocZero(cache_cxt, newsize * sizeof(RbacRole *));
-		slot_mask = newsize - 1;
+		t->slots = MemoryContextAllocZero(cache_cxt, newsize * sizeof(uint32 *));
+		t->mask = newsize - 1;
 		for (uint32 j = 0; j < oldsize; j++)
 		{
 			if (old[j] == NULL)
 				continue;
-			for (i = old[j]->hash & slot_mask; slots[i] != NULL; i = (i + 1) & slot_mask)
+			for (i = *old[j] & t->mask; t->slots[i] != NULL; i = (i + 1) & t->mask)
 				;
-			slots[i] = old[j];
+			t->slots[i] = old[j];
 		}
 		if (old)
 			pfree(old);
 	}
-	for (i = r->hash & slot_mask; slots[i] != NULL; i = (i + 1) & slot_mask)
+	for (i = *entry & t->mask; t->slots[i] != NULL; i = (i + 1) & t->mask)
 		;
-	slots[i] = r;
-	nroles++;
+	t->slots[i] = entry;
+	t->n++;
 }
 
 /* A text datum for a scan key. */
@@ -295,66 +330,29 @@ index_exact(RbacRole *r)
 	}
 }
 
-/* Read one role and its grants from the catalog into a new entry. */
+/* Read the grants of the role with this id into the entry. */
 static void
-load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
+load_grants(RbacRole *r, Datum role_id)
 {
 	Relation	rel;
 	SysScanDesc scan;
-	ScanKeyData key[2];
+	ScanKeyData key[1];
 	HeapTuple	tup;
-	Datum		role_id = (Datum) 0;
 	int			cap_exact = 0;
 	int			cap_wild = 0;
-	RbacCatalog c = catalog;
 
-	r->found = false;
-	rel = try_table_open(c.role, AccessShareLock);
-	if (rel == NULL)
-		return;
-	if (orglen >= 0)
-	{
-		ScanKeyInit(&key[0], c.role_org_att, BTEqualStrategyNumber, F_TEXTEQ,
-					text_datum(org, orglen));
-		ScanKeyInit(&key[1], c.role_slug_att, BTEqualStrategyNumber, F_TEXTEQ,
-					text_datum(slug, slen));
-		scan = systable_beginscan(rel, c.role_org_slug_idx, true, NULL, 2, key);
-	}
-	else
-	{
-		ScanKeyInit(&key[0], c.role_slug_att, BTEqualStrategyNumber, F_TEXTEQ,
-					text_datum(slug, slen));
-		scan = systable_beginscan(rel, c.role_env_slug_idx, true, NULL, 1, key);
-	}
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tup, c.role_id_att, RelationGetDescr(rel), &isnull);
-
-		if (!isnull)
-		{
-			role_id = PointerGetDatum(DatumGetTextPCopy(d));
-			r->found = true;
-		}
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	if (!r->found)
-		return;
-
-	rel = try_table_open(c.role_permission, AccessShareLock);
+	rel = try_table_open(catalog.role_permission, AccessShareLock);
 	if (rel == NULL)
 	{
 		r->found = false;
 		return;
 	}
-	ScanKeyInit(&key[0], c.rp_role_att, BTEqualStrategyNumber, F_TEXTEQ, role_id);
-	scan = systable_beginscan(rel, c.role_permission_pkey, true, NULL, 1, key);
+	ScanKeyInit(&key[0], catalog.rp_role_att, BTEqualStrategyNumber, F_TEXTEQ, role_id);
+	scan = systable_beginscan(rel, catalog.role_permission_pkey, true, NULL, 1, key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 	{
 		bool		isnull;
-		Datum		d = heap_getattr(tup, c.rp_slug_att, RelationGetDescr(rel), &isnull);
+		Datum		d = heap_getattr(tup, catalog.rp_slug_att, RelationGetDescr(rel), &isnull);
 		text	   *t;
 
 		if (isnull)
@@ -368,48 +366,108 @@ load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 }
 
 /*
- * The cache entry for a role: an organization's role when orglen >= 0,
- * else an environment role.  slug_hash is rbac_hash_slug(slug, slen).
- * Loads the entry on first use.  Never NULL; the entry's "found" says
- * whether the role exists.
+ * Scan an index of a table for the tuples matching the keys (text
+ * equality on the given columns), calling fn on each; false if the table
+ * is gone.
  */
-RbacRole *
-rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
-				uint32 slug_hash)
+static bool
+scan_text_keys(Oid relid, Oid indexid, int nkeys, const AttrNumber *atts,
+			   const Datum *values,
+			   void (*fn) (HeapTuple tup, TupleDesc desc, void *arg), void *arg)
+{
+	Relation	rel;
+	SysScanDesc scan;
+	ScanKeyData key[2];
+	HeapTuple	tup;
+
+	Assert(nkeys <= 2);
+	rel = try_table_open(relid, AccessShareLock);
+	if (rel == NULL)
+		return false;
+	for (int i = 0; i < nkeys; i++)
+		ScanKeyInit(&key[i], atts[i], BTEqualStrategyNumber, F_TEXTEQ, values[i]);
+	scan = systable_beginscan(rel, indexid, true, NULL, nkeys, key);
+	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+		fn(tup, RelationGetDescr(rel), arg);
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return true;
+}
+
+/* A copy of a text column of a tuple, or 0 for NULL. */
+static Datum
+text_column(HeapTuple tup, TupleDesc desc, AttrNumber att)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, att, desc, &isnull);
+
+	return isnull ? (Datum) 0 : PointerGetDatum(DatumGetTextPCopy(d));
+}
+
+/* scan callback: keep the first tuple's id column */
+static void
+first_id(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	Datum	   *out = (Datum *) arg;
+
+	if (*out == (Datum) 0)
+		*out = text_column(tup, desc, 1);
+}
+
+/* Read one role and its grants from the catalog into a new entry. */
+static void
+load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
+{
+	Datum		role_id = (Datum) 0;
+	AttrNumber	atts[2];
+	Datum		values[2];
+
+	r->found = false;
+	Assert(catalog.role_id_att == 1);
+	if (orglen >= 0)
+	{
+		atts[0] = catalog.role_org_att;
+		values[0] = text_datum(org, orglen);
+		atts[1] = catalog.role_slug_att;
+		values[1] = text_datum(slug, slen);
+		scan_text_keys(catalog.role, catalog.role_org_slug_idx, 2, atts, values,
+					   first_id, &role_id);
+	}
+	else
+	{
+		atts[0] = catalog.role_slug_att;
+		values[0] = text_datum(slug, slen);
+		scan_text_keys(catalog.role, catalog.role_env_slug_idx, 1, atts, values,
+					   first_id, &role_id);
+	}
+	if (role_id == (Datum) 0)
+		return;
+	r->found = true;
+	load_grants(r, role_id);
+}
+
+/* A role entry from the table, loaded on first use (no sync, no reset). */
+static RbacRole *
+role_lookup(const char *org, int orglen, const char *slug, int slen,
+			uint32 slug_hash)
 {
 	int			olen = orglen > 0 ? orglen : 0;
 	uint32		hash;
 	RbacRole   *r;
 
-	cache_sync();
-
 	hash = orglen >= 0 ? hash_combine(slug_hash, rbac_hash_slug(org, orglen))
 		: slug_hash ^ 0x9e3779b9U;
 
-	if (slots != NULL)
+	if (roles.slots != NULL)
 	{
-		for (uint32 i = hash & slot_mask; (r = slots[i]) != NULL; i = (i + 1) & slot_mask)
+		for (uint32 i = hash & roles.mask; (r = (RbacRole *) roles.slots[i]) != NULL;
+			 i = (i + 1) & roles.mask)
 		{
 			if (r->hash == hash && r->orglen == orglen && r->slen == slen &&
 				memcmp(r->key + olen, slug, slen) == 0 &&
 				(olen == 0 || memcmp(r->key, org, olen) == 0))
 				return r;
 		}
-	}
-
-	if (!catalog_lookup())
-	{
-		static RbacRole none;
-
-		none.found = false;
-		return &none;
-	}
-
-	if (nroles >= RBAC_CACHE_MAX_ROLES)
-	{
-		/* start over rather than grow without bound */
-		cache_generation = 0;
-		cache_sync();
 	}
 
 	r = MemoryContextAllocZero(cache_cxt, offsetof(RbacRole, key) + olen + slen);
@@ -419,21 +477,214 @@ rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
 	if (olen > 0)
 		memcpy(r->key, org, olen);
 	memcpy(r->key + olen, slug, slen);
+	load_role(r, org, orglen, slug, slen);
+	table_insert(&roles, &r->hash);
+	return r;
+}
 
+/*
+ * Run a loader with the cache prepared: synced, catalog OIDs known.  A
+ * loader that fails leaves the cache to be emptied on next use.
+ */
+static bool
+cache_enter(void)
+{
+	cache_sync();
+	return catalog_lookup();
+}
+
+/*
+ * The cache entry for a role: an organization's role when orglen >= 0,
+ * else an environment role.  slug_hash is rbac_hash_slug(slug, slen).
+ * Loads the entry on first use.  Never NULL; the entry's "found" says
+ * whether the role exists.
+ */
+RbacRole *
+rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
+				uint32 slug_hash)
+{
+	static RbacRole none;
+	RbacRole   *r = NULL;
+
+	if (!cache_enter())
+		return &none;
 	PG_TRY();
 	{
-		load_role(r, org, orglen, slug, slen);
+		r = role_lookup(org, orglen, slug, slen, slug_hash);
 	}
 	PG_CATCH();
 	{
-		/* a failed load leaves nothing behind */
 		cache_generation = 0;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-
-	slots_insert(r);
 	return r;
+}
+
+/* The state of a membership load. */
+typedef struct MemberLoad
+{
+	RbacMember *m;
+	int			cap;
+} MemberLoad;
+
+/* scan callback: one role of the membership, by id */
+static void
+member_role_id(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	List	  **ids = (List **) arg;
+	Datum		id = text_column(tup, desc, catalog.mr_role_att);
+
+	if (id != (Datum) 0)
+		*ids = lappend(*ids, DatumGetPointer(id));
+}
+
+/* scan callback: a role tuple found by id, added to the membership */
+static void
+member_role(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	MemberLoad *ml = (MemberLoad *) arg;
+	Datum		slug = text_column(tup, desc, catalog.role_slug_att);
+	Datum		org = text_column(tup, desc, catalog.role_org_att);
+	text	   *st;
+	RbacRole   *r;
+
+	if (slug == (Datum) 0)
+		return;
+	st = DatumGetTextPP(slug);
+	if (org != (Datum) 0)
+	{
+		text	   *ot = DatumGetTextPP(org);
+
+		r = role_lookup(VARDATA_ANY(ot), VARSIZE_ANY_EXHDR(ot),
+						VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st),
+						rbac_hash_slug(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st)));
+	}
+	else
+		r = role_lookup(NULL, -1, VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st),
+						rbac_hash_slug(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st)));
+	if (ml->m->nroles == ml->cap)
+	{
+		ml->cap = ml->cap ? ml->cap * 2 : 4;
+		ml->m->roles = ml->m->roles ?
+			repalloc(ml->m->roles, ml->cap * sizeof(RbacRole *)) :
+			MemoryContextAlloc(cache_cxt, ml->cap * sizeof(RbacRole *));
+	}
+	ml->m->roles[ml->m->nroles++] = r;
+}
+
+/* Read a membership and its roles from the catalog into a new entry. */
+static void
+load_member(RbacMember *m, const char *user, int ulen, const char *org, int olen)
+{
+	Datum		membership_id = (Datum) 0;
+	AttrNumber	atts[2] = {catalog.m_user_att, catalog.m_org_att};
+	Datum		values[2] = {text_datum(user, ulen), text_datum(org, olen)};
+	List	   *ids = NIL;
+	ListCell   *lc;
+	MemberLoad	ml = {m, 0};
+
+	Assert(catalog.m_id_att == 1);
+	scan_text_keys(catalog.membership, catalog.membership_user_org_idx, 2, atts, values,
+				   first_id, &membership_id);
+	if (membership_id == (Datum) 0)
+		return;
+	m->found = true;
+	atts[0] = catalog.mr_membership_att;
+	values[0] = membership_id;
+	scan_text_keys(catalog.membership_role, catalog.membership_role_pkey, 1, atts, values,
+				   member_role_id, &ids);
+	foreach(lc, ids)
+	{
+		atts[0] = catalog.role_id_att;
+		values[0] = PointerGetDatum(lfirst(lc));
+		scan_text_keys(catalog.role, catalog.role_pkey, 1, atts, values,
+					   member_role, &ml);
+	}
+}
+
+/*
+ * The cache entry for a user's membership in an organization, loaded on
+ * first use.  Never NULL; "found" says whether the user is a member.
+ */
+RbacMember *
+rbac_cache_member(const char *user, int ulen, const char *org, int olen)
+{
+	static RbacMember none;
+	uint32		hash;
+	RbacMember *m;
+
+	if (!cache_enter())
+		return &none;
+	hash = hash_combine(rbac_hash_slug(user, ulen), rbac_hash_slug(org, olen));
+	if (members.slots != NULL)
+	{
+		for (uint32 i = hash & members.mask; (m = (RbacMember *) members.slots[i]) != NULL;
+			 i = (i + 1) & members.mask)
+		{
+			if (m->hash == hash && m->ulen == ulen && m->olen == olen &&
+				memcmp(m->key, user, ulen) == 0 && memcmp(m->key + ulen, org, olen) == 0)
+				return m;
+		}
+	}
+	PG_TRY();
+	{
+		m = MemoryContextAllocZero(cache_cxt, offsetof(RbacMember, key) + ulen + olen);
+		m->hash = hash;
+		m->ulen = ulen;
+		m->olen = olen;
+		memcpy(m->key, user, ulen);
+		memcpy(m->key + ulen, org, olen);
+		load_member(m, user, ulen, org, olen);
+		table_insert(&members, &m->hash);
+	}
+	PG_CATCH();
+	{
+		cache_generation = 0;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return m;
+}
+
+/* scan callback: the organization of one membership */
+static void
+member_organization(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	List	  **orgs = (List **) arg;
+	Datum		org = text_column(tup, desc, catalog.m_org_att);
+
+	if (org != (Datum) 0)
+		*orgs = lappend(*orgs, text_to_cstring(DatumGetTextPP(org)));
+}
+
+/* The organizations the user is a member of (palloc'd C strings). */
+List *
+rbac_member_organizations(const char *user, int ulen)
+{
+	AttrNumber	atts[1];
+	Datum		values[1];
+	List	   *orgs = NIL;
+
+	if (!cache_enter())
+		return NIL;
+	atts[0] = catalog.m_user_att;
+	values[0] = text_datum(user, ulen);
+	scan_text_keys(catalog.membership, catalog.membership_user_org_idx, 1, atts, values,
+				   member_organization, &orgs);
+	return orgs;
+}
+
+/* Does any role of the membership grant the permission? */
+bool
+rbac_member_grants(const RbacMember *m, const char *perm, int plen, uint32 phash)
+{
+	if (!m->found)
+		return false;
+	for (int i = 0; i < m->nroles; i++)
+		if (rbac_role_grants(m->roles[i], perm, plen, phash))
+			return true;
+	return false;
 }
 
 /* Does the role grant the requested permission slug (hash precomputed)? */

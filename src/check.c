@@ -25,12 +25,15 @@
 #include "nodes/primnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "funcapi.h"
 #include "utils/lsyscache.h"
 
 PG_FUNCTION_INFO_V1(rbac_role_has_permission);
 PG_FUNCTION_INFO_V1(rbac_role_has_permission_org);
 PG_FUNCTION_INFO_V1(rbac_roles_have_permission);
 PG_FUNCTION_INFO_V1(rbac_roles_have_permission_org);
+PG_FUNCTION_INFO_V1(rbac_user_has_permission);
+PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 
 #define MEMO_NARGS 3
 
@@ -156,19 +159,18 @@ memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
 
 /*
  * Does one role grant the permission?  The slug is valid and slug_hash its
- * hash.  orglen < 0: no organization given, the slug names an environment
- * role.  With an organization, a slug that begins with "org-" names that
- * organization's role, any other an environment role.
+ * hash; the permission is valid and phash its hash.  orglen < 0: no
+ * organization given, the slug names an environment role.  With an
+ * organization, a slug that begins with "org-" names that organization's
+ * role, any other an environment role.
  */
 static bool
 check_role(const char *slug, int slen, uint32 slug_hash,
 		   const char *org, int orglen,
-		   const CheckMemo *m, const char *perm, int plen)
+		   const char *perm, int plen, uint32 phash)
 {
 	RbacRole   *r;
 
-	if (!m->perm_valid)
-		return false;
 	if (orglen >= 0)
 	{
 		/* at most 128 characters of at most 4 bytes each */
@@ -178,7 +180,24 @@ check_role(const char *slug, int slen, uint32 slug_hash,
 			orglen = -1;
 	}
 	r = rbac_cache_role(org, orglen, slug, slen, slug_hash);
-	return rbac_role_grants(r, perm, plen, m->perm_hash);
+	return rbac_role_grants(r, perm, plen, phash);
+}
+
+/* Is this a plausible user or organization id (1 to 128 characters)? */
+static inline bool
+id_ok(const char *s, int len)
+{
+	return len > 0 && len <= RBAC_ORG_ID_MAX_LEN * 4;
+}
+
+/* Does the user's membership in the organization grant the permission? */
+static bool
+check_member(const char *user, int ulen, const char *org, int olen,
+			 const char *perm, int plen, uint32 phash)
+{
+	if (!id_ok(user, ulen) || !id_ok(org, olen))
+		return false;
+	return rbac_member_grants(rbac_cache_member(user, ulen, org, olen), perm, plen, phash);
 }
 
 /* Remember the role argument, with its validity and hash. */
@@ -191,14 +210,25 @@ memo_store_role(FunctionCallInfo fcinfo, CheckMemo *m, const char *role, int rle
 	m->role_hash = m->role_valid ? rbac_hash_slug(role, rlen) : 0;
 }
 
+/* The answer for a role (or, for a member check, a user) in an organization. */
+static bool
+answer(const CheckMemo *m, bool member, const char *rs, int rlen,
+	   const char *os, int olen, const char *ps, int plen)
+{
+	if (member)
+		return check_member(rs, rlen, os, olen, ps, plen, m->perm_hash);
+	return check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
+}
+
 /*
  * The answer for one organization, through the call site's table of
  * answers per organization: a policy that takes the organization from the
  * row asks about the same role and permission for many organizations.
  */
 static bool
-check_org(FunctionCallInfo fcinfo, CheckMemo *m, const char *rs, int rlen,
-		  const char *os, int olen, const char *ps, int plen)
+check_org(FunctionCallInfo fcinfo, CheckMemo *m, bool member,
+		  const char *rs, int rlen, const char *os, int olen,
+		  const char *ps, int plen)
 {
 	uint32		hash;
 	uint32		i;
@@ -206,7 +236,7 @@ check_org(FunctionCallInfo fcinfo, CheckMemo *m, const char *rs, int rlen,
 	bool		result;
 
 	if (olen > ORG_INLINE)
-		return check_role(rs, rlen, m->role_hash, os, olen, m, ps, plen);
+		return answer(m, member, rs, rlen, os, olen, ps, plen);
 
 	if (m->orgs_generation != gen)
 	{
@@ -228,7 +258,7 @@ check_org(FunctionCallInfo fcinfo, CheckMemo *m, const char *rs, int rlen,
 			return slot->result;
 	}
 
-	result = check_role(rs, rlen, m->role_hash, os, olen, m, ps, plen);
+	result = answer(m, member, rs, rlen, os, olen, ps, plen);
 
 	/* keep it, unless the catalog changed meanwhile or the table is full */
 	if (m->orgs_generation != rbac_generation || m->norgs >= ORG_SLOTS_MAX / 2)
@@ -295,9 +325,9 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	if (!m->role_valid || !m->perm_valid)
 		m->result = false;
 	else if (with_org)
-		m->result = check_org(fcinfo, m, rs, rlen, os, olen, ps, plen);
+		m->result = check_org(fcinfo, m, false, rs, rlen, os, olen, ps, plen);
 	else
-		m->result = check_role(rs, rlen, m->role_hash, os, olen, m, ps, plen);
+		m->result = check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
 	if (with_org)
 		memo_store(fcinfo, &m->args[2], os, olen);
 	m->generation = gen;
@@ -399,10 +429,10 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 	}
 	gen = rbac_generation;
 	m->generation = 0;
-	for (int i = 0; i < m->nroles && !result; i++)
+	for (int i = 0; i < m->nroles && !result && m->perm_valid; i++)
 		if (m->role[i] != NULL)
 			result = check_role(m->role[i], m->role_len[i], m->role_hashes[i],
-								os, olen, m, ps, plen);
+								os, olen, ps, plen, m->perm_hash);
 	if (with_org)
 		memo_store(fcinfo, &m->args[2], os, olen);
 	m->result = result;
@@ -422,4 +452,113 @@ Datum
 rbac_roles_have_permission_org(PG_FUNCTION_ARGS)
 {
 	return roles_have_permission(fcinfo, true);
+}
+
+/*
+ * rbac.user_has_permission(user_id, organization_id, permission_slug):
+ * the union of the roles of the user's membership.  The memo's args are
+ * [0] user, [1] permission, [2] organization, as in role_has_permission.
+ */
+Datum
+rbac_user_has_permission(PG_FUNCTION_ARGS)
+{
+	text	   *user = PG_GETARG_TEXT_PP(0);
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *perm = PG_GETARG_TEXT_PP(2);
+	const char *us = VARDATA_ANY(user);
+	int			ulen = VARSIZE_ANY_EXHDR(user);
+	const char *os = VARDATA_ANY(org);
+	int			olen = VARSIZE_ANY_EXHDR(org);
+	const char *ps = VARDATA_ANY(perm);
+	int			plen = VARSIZE_ANY_EXHDR(perm);
+	CheckMemo  *m = (CheckMemo *) fcinfo->flinfo->fn_extra;
+	uint64		gen;
+
+	if (m == NULL)
+	{
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CheckMemo));
+		m->args[0].stable = arg_is_const(fcinfo->flinfo, 0);
+		m->args[2].stable = arg_is_const(fcinfo->flinfo, 1);
+		m->args[1].stable = arg_is_const(fcinfo->flinfo, 2);
+		fcinfo->flinfo->fn_extra = m;
+	}
+	if (m->generation == rbac_generation &&
+		memo_same(&m->args[0], us, ulen) &&
+		memo_same(&m->args[1], ps, plen) &&
+		memo_same(&m->args[2], os, olen))
+		PG_RETURN_BOOL(m->result);
+
+	if (!memo_same(&m->args[1], ps, plen))
+		memo_store_perm(fcinfo, m, 1, ps, plen);
+	if (!memo_same(&m->args[0], us, ulen))
+	{
+		memo_store(fcinfo, &m->args[0], us, ulen);
+		m->orgs_generation = 0;
+		m->role_valid = id_ok(us, ulen);
+	}
+	gen = rbac_generation;
+	m->generation = 0;
+	m->result = m->role_valid && m->perm_valid &&
+		check_org(fcinfo, m, true, us, ulen, os, olen, ps, plen);
+	memo_store(fcinfo, &m->args[2], os, olen);
+	m->generation = gen;
+	PG_RETURN_BOOL(m->result);
+}
+
+/* State of rbac.organizations_with_permission() across its calls. */
+typedef struct OrgsState
+{
+	List	   *orgs;
+	ListCell   *next;
+} OrgsState;
+
+/* rbac.organizations_with_permission(user_id, permission_slug) */
+Datum
+rbac_organizations_with_permission(PG_FUNCTION_ARGS)
+{
+	FuncCallContext *funcctx;
+	OrgsState  *st;
+
+	if (SRF_IS_FIRSTCALL())
+	{
+		text	   *user = PG_GETARG_TEXT_PP(0);
+		text	   *perm = PG_GETARG_TEXT_PP(1);
+		const char *us = VARDATA_ANY(user);
+		int			ulen = VARSIZE_ANY_EXHDR(user);
+		const char *ps = VARDATA_ANY(perm);
+		int			plen = VARSIZE_ANY_EXHDR(perm);
+		MemoryContext old;
+		List	   *all;
+		ListCell   *lc;
+
+		funcctx = SRF_FIRSTCALL_INIT();
+		old = MemoryContextSwitchTo(funcctx->multi_call_memory_ctx);
+		st = palloc0(sizeof(OrgsState));
+		if (id_ok(us, ulen) && rbac_permission_slug_valid(ps, plen))
+		{
+			uint32		phash = rbac_hash_slug(ps, plen);
+
+			all = rbac_member_organizations(us, ulen);
+			foreach(lc, all)
+			{
+				char	   *o = lfirst(lc);
+
+				if (check_member(us, ulen, o, strlen(o), ps, plen, phash))
+					st->orgs = lappend(st->orgs, o);
+			}
+		}
+		st->next = list_head(st->orgs);
+		funcctx->user_fctx = st;
+		MemoryContextSwitchTo(old);
+	}
+	funcctx = SRF_PERCALL_SETUP();
+	st = (OrgsState *) funcctx->user_fctx;
+	if (st->next != NULL)
+	{
+		char	   *o = lfirst(st->next);
+
+		st->next = lnext(st->orgs, st->next);
+		SRF_RETURN_NEXT(funcctx, PointerGetDatum(cstring_to_text(o)));
+	}
+	SRF_RETURN_DONE(funcctx);
 }

@@ -18,4 +18,5 @@ void
 _PG_init(void)
 {
 	rbac_cache_init();
+	rbac_principal_init();
 }

@@ -19,6 +19,9 @@
 extern void rbac_cache_init(void);
 extern uint64 rbac_cache_generation(void);
 
+/* principal.c */
+extern void rbac_principal_init(void);
+
 /* validate.c */
 extern char *rbac_quote_for_message(const char *s, int len);
 

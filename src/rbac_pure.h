@@ -34,4 +34,22 @@ extern bool rbac_ulid_valid(const char *s, size_t len);
 extern bool rbac_permission_matches(const char *grant, size_t glen,
 									const char *req, size_t rlen);
 
+/* claims.c */
+#define RBAC_CLAIM_MAX			128
+#define RBAC_CLAIMS_MAX_ROLES	32
+typedef struct RbacClaims
+{
+	bool		has_role;		/* a string "role" claim that fits */
+	size_t		role_len;
+	char		role[RBAC_CLAIM_MAX + 1];
+	bool		has_roles;		/* a "roles" array */
+	int			nroles;			/* its string elements that fit */
+	size_t		roles_len[RBAC_CLAIMS_MAX_ROLES];
+	char		roles[RBAC_CLAIMS_MAX_ROLES][RBAC_CLAIM_MAX + 1];
+	bool		has_org_id;		/* a string "org_id" claim that fits */
+	size_t		org_id_len;
+	char		org_id[RBAC_CLAIM_MAX + 1];
+} RbacClaims;
+extern bool rbac_claims_parse(const char *json, size_t len, RbacClaims *out);
+
 #endif							/* RBAC_PURE_H */

@@ -27,6 +27,7 @@ PG_FUNCTION_INFO_V1(rbac_check_resource_type_slug);
 PG_FUNCTION_INFO_V1(rbac_check_name);
 PG_FUNCTION_INFO_V1(rbac_check_description);
 PG_FUNCTION_INFO_V1(rbac_check_organization_id);
+PG_FUNCTION_INFO_V1(rbac_check_user_id);
 
 /*
  * A value made fit for an error message: at most QUOTE_MAX_CHARS characters
@@ -201,15 +202,14 @@ rbac_check_description(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(true);
 }
 
-/* rbac.check_organization_id(text): 1 to 128 characters, no control characters */
-Datum
-rbac_check_organization_id(PG_FUNCTION_ARGS)
+/* Raise 22023 unless t is an id of 1 to 128 characters, no control characters. */
+static void
+check_id(text *t, const char *what)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
 	const char *s = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
 
-	check_length(t, "organization id", 1, RBAC_ORG_ID_MAX_LEN);
+	check_length(t, what, 1, RBAC_ORG_ID_MAX_LEN);
 	for (int i = 0; i < len; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
@@ -217,8 +217,23 @@ rbac_check_organization_id(PG_FUNCTION_ARGS)
 		if (c < 0x20 || c == 0x7f)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid organization id \"%s\"", rbac_quote_for_message(s, len)),
-					 errdetail("An organization id must not contain control characters.")));
+					 errmsg("invalid %s \"%s\"", what, rbac_quote_for_message(s, len)),
+					 errdetail("An %s must not contain control characters.", what)));
 	}
+}
+
+/* rbac.check_organization_id(text): 1 to 128 characters, no control characters */
+Datum
+rbac_check_organization_id(PG_FUNCTION_ARGS)
+{
+	check_id(PG_GETARG_TEXT_PP(0), "organization id");
+	PG_RETURN_BOOL(true);
+}
+
+/* rbac.check_user_id(text): 1 to 128 characters, no control characters */
+Datum
+rbac_check_user_id(PG_FUNCTION_ARGS)
+{
+	check_id(PG_GETARG_TEXT_PP(0), "user id");
 	PG_RETURN_BOOL(true);
 }

@@ -1,0 +1,455 @@
+/*-------------------------------------------------------------------------
+ *
+ * claims.c
+ *	  Reads the WorkOS-style claims rbac uses (role, roles, org_id) from the
+ *	  JSON text PostgREST puts in request.jwt.claims.  The whole text must
+ *	  be one valid JSON object; anything else yields no claims.  Pure C, no
+ *	  PostgreSQL dependency, so a fuzzer can call it directly.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include "rbac_pure.h"
+
+#define MAX_DEPTH 64
+
+typedef struct Parser
+{
+	const char *s;
+	size_t		len;
+	size_t		pos;
+} Parser;
+
+/* Skip JSON white space. */
+static void
+skip_ws(Parser *p)
+{
+	while (p->pos < p->len &&
+		   (p->s[p->pos] == ' ' || p->s[p->pos] == '\t' ||
+			p->s[p->pos] == '\n' || p->s[p->pos] == '\r'))
+		p->pos++;
+}
+
+/* Value of one hex digit, or -1. */
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Read 4 hex digits at p->pos into *cp. */
+static bool
+read_hex4(Parser *p, unsigned *cp)
+{
+	unsigned	v = 0;
+
+	if (p->len - p->pos < 4)
+		return false;
+	for (int i = 0; i < 4; i++)
+	{
+		int			h = hexval(p->s[p->pos + i]);
+
+		if (h < 0)
+			return false;
+		v = v * 16 + (unsigned) h;
+	}
+	p->pos += 4;
+	*cp = v;
+	return true;
+}
+
+/* Append one byte to out (up to cap bytes), counting the full length. */
+static inline void
+put(char *out, size_t cap, size_t *n, char c)
+{
+	if (out != NULL && *n < cap)
+		out[*n] = c;
+	(*n)++;
+}
+
+/*
+ * Parse a JSON string at p->pos (at the opening quote).  Decodes it into
+ * out (at most cap bytes, not terminated) and sets *n to the decoded
+ * length, which may exceed cap.  out may be NULL to only validate.
+ */
+static bool
+parse_string(Parser *p, char *out, size_t cap, size_t *n)
+{
+	*n = 0;
+	if (p->pos >= p->len || p->s[p->pos] != '"')
+		return false;
+	p->pos++;
+	while (p->pos < p->len)
+	{
+		unsigned char c = (unsigned char) p->s[p->pos++];
+
+		if (c == '"')
+			return true;
+		if (c < 0x20)
+			return false;		/* control characters must be escaped */
+		if (c != '\\')
+		{
+			put(out, cap, n, (char) c);
+			continue;
+		}
+		if (p->pos >= p->len)
+			return false;
+		c = (unsigned char) p->s[p->pos++];
+		switch (c)
+		{
+			case '"':
+			case '\\':
+			case '/':
+				put(out, cap, n, (char) c);
+				break;
+			case 'b':
+				put(out, cap, n, '\b');
+				break;
+			case 'f':
+				put(out, cap, n, '\f');
+				break;
+			case 'n':
+				put(out, cap, n, '\n');
+				break;
+			case 'r':
+				put(out, cap, n, '\r');
+				break;
+			case 't':
+				put(out, cap, n, '\t');
+				break;
+			case 'u':
+				{
+					unsigned	cp;
+
+					if (!read_hex4(p, &cp))
+						return false;
+					if (cp >= 0xD800 && cp <= 0xDBFF)
+					{
+						unsigned	lo;
+
+						if (p->len - p->pos < 2 || p->s[p->pos] != '\\' ||
+							p->s[p->pos + 1] != 'u')
+							return false;
+						p->pos += 2;
+						if (!read_hex4(p, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+							return false;
+						cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					}
+					else if (cp >= 0xDC00 && cp <= 0xDFFF)
+						return false;
+					if (cp == 0)
+						return false;	/* no NUL in a claim */
+					if (cp < 0x80)
+						put(out, cap, n, (char) cp);
+					else if (cp < 0x800)
+					{
+						put(out, cap, n, (char) (0xC0 | (cp >> 6)));
+						put(out, cap, n, (char) (0x80 | (cp & 0x3F)));
+					}
+					else if (cp < 0x10000)
+					{
+						put(out, cap, n, (char) (0xE0 | (cp >> 12)));
+						put(out, cap, n, (char) (0x80 | ((cp >> 6) & 0x3F)));
+						put(out, cap, n, (char) (0x80 | (cp & 0x3F)));
+					}
+					else
+					{
+						put(out, cap, n, (char) (0xF0 | (cp >> 18)));
+						put(out, cap, n, (char) (0x80 | ((cp >> 12) & 0x3F)));
+						put(out, cap, n, (char) (0x80 | ((cp >> 6) & 0x3F)));
+						put(out, cap, n, (char) (0x80 | (cp & 0x3F)));
+					}
+					break;
+				}
+			default:
+				return false;
+		}
+	}
+	return false;				/* no closing quote */
+}
+
+/* Parse a JSON number at p->pos (validation only). */
+static bool
+parse_number(Parser *p)
+{
+	size_t		start;
+
+	if (p->pos < p->len && p->s[p->pos] == '-')
+		p->pos++;
+	if (p->pos >= p->len)
+		return false;
+	if (p->s[p->pos] == '0')
+		p->pos++;
+	else if (p->s[p->pos] >= '1' && p->s[p->pos] <= '9')
+		while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+			p->pos++;
+	else
+		return false;
+	if (p->pos < p->len && p->s[p->pos] == '.')
+	{
+		p->pos++;
+		start = p->pos;
+		while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+			p->pos++;
+		if (p->pos == start)
+			return false;
+	}
+	if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E'))
+	{
+		p->pos++;
+		if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
+			p->pos++;
+		start = p->pos;
+		while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+			p->pos++;
+		if (p->pos == start)
+			return false;
+	}
+	return true;
+}
+
+/* Match a literal word (true, false, null) at p->pos. */
+static bool
+parse_word(Parser *p, const char *w)
+{
+	size_t		n = strlen(w);
+
+	if (p->len - p->pos < n || memcmp(p->s + p->pos, w, n) != 0)
+		return false;
+	p->pos += n;
+	return true;
+}
+
+static bool parse_value(Parser *p, int depth);
+
+/* Parse an array or object at p->pos, validating every member. */
+static bool
+parse_container(Parser *p, int depth, bool object)
+{
+	char		close = object ? '}' : ']';
+
+	if (depth > MAX_DEPTH)
+		return false;
+	p->pos++;					/* the opening bracket */
+	skip_ws(p);
+	if (p->pos < p->len && p->s[p->pos] == close)
+	{
+		p->pos++;
+		return true;
+	}
+	for (;;)
+	{
+		if (object)
+		{
+			size_t		n;
+
+			skip_ws(p);
+			if (!parse_string(p, NULL, 0, &n))
+				return false;
+			skip_ws(p);
+			if (p->pos >= p->len || p->s[p->pos] != ':')
+				return false;
+			p->pos++;
+		}
+		if (!parse_value(p, depth + 1))
+			return false;
+		skip_ws(p);
+		if (p->pos >= p->len)
+			return false;
+		if (p->s[p->pos] == ',')
+		{
+			p->pos++;
+			continue;
+		}
+		if (p->s[p->pos] == close)
+		{
+			p->pos++;
+			return true;
+		}
+		return false;
+	}
+}
+
+/* Parse any JSON value at p->pos (after optional white space). */
+static bool
+parse_value(Parser *p, int depth)
+{
+	size_t		n;
+
+	skip_ws(p);
+	if (p->pos >= p->len)
+		return false;
+	switch (p->s[p->pos])
+	{
+		case '{':
+			return parse_container(p, depth, true);
+		case '[':
+			return parse_container(p, depth, false);
+		case '"':
+			return parse_string(p, NULL, 0, &n);
+		case 't':
+			return parse_word(p, "true");
+		case 'f':
+			return parse_word(p, "false");
+		case 'n':
+			return parse_word(p, "null");
+		default:
+			return parse_number(p);
+	}
+}
+
+/* Parse a string claim into a fixed buffer; *ok says it fitted. */
+static bool
+string_claim(Parser *p, char *buf, size_t *len, bool *ok)
+{
+	size_t		n;
+
+	if (!parse_string(p, buf, RBAC_CLAIM_MAX, &n))
+		return false;
+	*ok = n <= RBAC_CLAIM_MAX;
+	*len = *ok ? n : 0;
+	buf[*len] = '\0';
+	return true;
+}
+
+/*
+ * Read role, roles and org_id from a JSON object.  Returns false, with no
+ * claims, unless the whole text is one valid JSON object.  A claim of
+ * another type than expected (role as a number, say) is ignored; so is a
+ * string longer than RBAC_CLAIM_MAX bytes, and roles beyond
+ * RBAC_CLAIMS_MAX_ROLES.  A repeated key: the last one counts.
+ */
+bool
+rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
+{
+	Parser		p = {json, len, 0};
+
+	memset(out, 0, sizeof(*out));
+	if (json == NULL)
+		return false;
+	skip_ws(&p);
+	if (p.pos >= p.len || p.s[p.pos] != '{')
+		return false;
+	p.pos++;
+	skip_ws(&p);
+	if (p.pos < p.len && p.s[p.pos] == '}')
+		p.pos++;
+	else
+	{
+		for (;;)
+		{
+			char		key[16];
+			size_t		klen;
+
+			skip_ws(&p);
+			if (!parse_string(&p, key, sizeof(key), &klen))
+				goto bad;
+			skip_ws(&p);
+			if (p.pos >= p.len || p.s[p.pos] != ':')
+				goto bad;
+			p.pos++;
+			skip_ws(&p);
+			if (p.pos >= p.len)
+				goto bad;
+
+			if (klen == 4 && memcmp(key, "role", 4) == 0 && p.s[p.pos] == '"')
+			{
+				if (!string_claim(&p, out->role, &out->role_len, &out->has_role))
+					goto bad;
+			}
+			else if (klen == 6 && memcmp(key, "org_id", 6) == 0 && p.s[p.pos] == '"')
+			{
+				if (!string_claim(&p, out->org_id, &out->org_id_len, &out->has_org_id))
+					goto bad;
+			}
+			else if (klen == 5 && memcmp(key, "roles", 5) == 0 && p.s[p.pos] == '[')
+			{
+				/* an array: keep its string elements */
+				out->nroles = 0;
+				out->has_roles = true;
+				p.pos++;
+				skip_ws(&p);
+				if (p.pos < p.len && p.s[p.pos] == ']')
+					p.pos++;
+				else
+				{
+					for (;;)
+					{
+						skip_ws(&p);
+						if (p.pos < p.len && p.s[p.pos] == '"' &&
+							out->nroles < RBAC_CLAIMS_MAX_ROLES)
+						{
+							bool		fits;
+							int			i = out->nroles;
+
+							if (!string_claim(&p, out->roles[i], &out->roles_len[i], &fits))
+								goto bad;
+							if (fits)
+								out->nroles++;
+						}
+						else if (!parse_value(&p, 2))
+							goto bad;
+						skip_ws(&p);
+						if (p.pos >= p.len)
+							goto bad;
+						if (p.s[p.pos] == ',')
+						{
+							p.pos++;
+							continue;
+						}
+						if (p.s[p.pos] == ']')
+						{
+							p.pos++;
+							break;
+						}
+						goto bad;
+					}
+				}
+			}
+			else
+			{
+				/* another claim, or a known one of the wrong type */
+				if (klen == 4 && memcmp(key, "role", 4) == 0)
+					out->has_role = false;
+				else if (klen == 6 && memcmp(key, "org_id", 6) == 0)
+					out->has_org_id = false;
+				else if (klen == 5 && memcmp(key, "roles", 5) == 0)
+				{
+					out->has_roles = false;
+					out->nroles = 0;
+				}
+				if (!parse_value(&p, 1))
+					goto bad;
+			}
+			skip_ws(&p);
+			if (p.pos >= p.len)
+				goto bad;
+			if (p.s[p.pos] == ',')
+			{
+				p.pos++;
+				continue;
+			}
+			if (p.s[p.pos] == '}')
+			{
+				p.pos++;
+				break;
+			}
+			goto bad;
+		}
+	}
+	skip_ws(&p);
+	if (p.pos != p.len)
+		goto bad;
+	return true;
+
+bad:
+	memset(out, 0, sizeof(*out));
+	return false;
+}

@@ -1,0 +1,285 @@
+/*-------------------------------------------------------------------------
+ *
+ * principal.c
+ *	  rbac.has_permission(permission [, organization]): the check for the
+ *	  current request's principal (SPEC 4), which is, in this order:
+ *
+ *	  1. a member: the setting rbac.user_id (+ rbac.organization_id, or the
+ *		 organization argument);
+ *	  2. roles named directly: rbac.role, one slug or several separated by
+ *		 commas (+ rbac.organization_id);
+ *	  3. the WorkOS-style claims role, roles and org_id of the JSON in
+ *		 request.jwt.claims, as PostgREST sets it.
+ *
+ *	  No principal: false.  Roles bound to an organization (rbac.role with
+ *	  rbac.organization_id, or claims with org_id) are not asked about
+ *	  another organization: false.  rbac.user_id, rbac.organization_id and
+ *	  rbac.role are rbac's own settings, read as C variables, so a per-row
+ *	  call costs less than one current_setting().
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "cache.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+
+PG_FUNCTION_INFO_V1(rbac_has_permission);
+PG_FUNCTION_INFO_V1(rbac_has_permission_org);
+
+static char *setting_user_id = NULL;
+static char *setting_organization_id = NULL;
+static char *setting_role = NULL;
+
+#define MAX_PRINCIPAL_ROLES RBAC_CLAIMS_MAX_ROLES
+
+/* A principal: a member, or roles (bound to an organization or not). */
+typedef struct Principal
+{
+	bool		member;
+	char		user[RBAC_CLAIM_MAX + 1];
+	int			user_len;
+	bool		has_org;
+	char		org[RBAC_CLAIM_MAX + 1];
+	int			org_len;
+	int			nroles;
+	char		roles[MAX_PRINCIPAL_ROLES][RBAC_CLAIM_MAX + 1];
+	int			roles_len[MAX_PRINCIPAL_ROLES];
+	uint32		roles_hash[MAX_PRINCIPAL_ROLES];
+} Principal;
+
+/* The per-call-site memo: the inputs last seen and what they meant. */
+typedef struct PrincipalMemo
+{
+	uint64		generation;
+	bool		result;
+	char	   *inputs;			/* the settings, claims, arguments last seen */
+	int			inputs_len;
+	int			inputs_cap;
+	Principal	principal;
+} PrincipalMemo;
+
+/* Define rbac's settings; called from _PG_init. */
+void
+rbac_principal_init(void)
+{
+	DefineCustomStringVariable("rbac.user_id",
+							   "The user the current request acts for.",
+							   "Set per request with SET LOCAL; rbac.has_permission() checks this user's membership.",
+							   &setting_user_id, "", PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("rbac.organization_id",
+							   "The organization of the current request.",
+							   NULL,
+							   &setting_organization_id, "", PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("rbac.role",
+							   "The role slugs of the current request, separated by commas.",
+							   "Used by rbac.has_permission() when rbac.user_id is not set.",
+							   &setting_role, "", PGC_USERSET, 0, NULL, NULL, NULL);
+	MarkGUCPrefixReserved("rbac");
+}
+
+/* Add one role slug to the principal (if it is valid and there is room). */
+static void
+add_role(Principal *p, const char *s, int len)
+{
+	if (p->nroles >= MAX_PRINCIPAL_ROLES || !rbac_role_slug_valid(s, len))
+		return;
+	memcpy(p->roles[p->nroles], s, len);
+	p->roles_len[p->nroles] = len;
+	p->roles_hash[p->nroles] = rbac_hash_slug(s, len);
+	p->nroles++;
+}
+
+/* Copy an id into a fixed buffer; false if it does not fit. */
+static bool
+set_id(char *buf, int *len, const char *s, size_t n)
+{
+	if (n == 0 || n > RBAC_CLAIM_MAX)
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	*len = (int) n;
+	return true;
+}
+
+/* Work out the principal from the settings and claims. */
+static void
+resolve(Principal *p, const char *claims)
+{
+	memset(p, 0, sizeof(*p));
+	if (setting_organization_id && *setting_organization_id)
+		p->has_org = set_id(p->org, &p->org_len, setting_organization_id,
+							strlen(setting_organization_id));
+	if (setting_user_id && *setting_user_id)
+	{
+		p->member = set_id(p->user, &p->user_len, setting_user_id, strlen(setting_user_id));
+		return;
+	}
+	if (setting_role && *setting_role)
+	{
+		const char *s = setting_role;
+
+		while (*s)
+		{
+			const char *end = strchr(s, ',');
+			const char *a = s;
+			const char *b = end ? end : s + strlen(s);
+
+			while (a < b && (*a == ' ' || *a == '\t'))
+				a++;
+			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+				b--;
+			add_role(p, a, (int) (b - a));
+			if (end == NULL)
+				break;
+			s = end + 1;
+		}
+		return;
+	}
+	if (claims && *claims)
+	{
+		RbacClaims *c = palloc(sizeof(RbacClaims));
+
+		p->has_org = false;
+		if (rbac_claims_parse(claims, strlen(claims), c))
+		{
+			if (c->has_role)
+				add_role(p, c->role, (int) c->role_len);
+			for (int i = 0; i < c->nroles; i++)
+				add_role(p, c->roles[i], (int) c->roles_len[i]);
+			if (c->has_org_id)
+				p->has_org = set_id(p->org, &p->org_len, c->org_id, c->org_id_len);
+		}
+		pfree(c);
+	}
+}
+
+/* Does the principal have the permission (in the organization, if given)? */
+static bool
+principal_grants(const Principal *p, const char *org, int olen,
+				 const char *perm, int plen)
+{
+	uint32		phash;
+
+	if (!rbac_permission_slug_valid(perm, plen))
+		return false;
+	phash = rbac_hash_slug(perm, plen);
+	if (org == NULL && p->has_org)
+	{
+		org = p->org;
+		olen = p->org_len;
+	}
+	else if (org != NULL && p->has_org && !p->member &&
+			 (olen != p->org_len || memcmp(org, p->org, olen) != 0))
+		return false;			/* roles bound to another organization */
+
+	if (p->member)
+	{
+		if (org == NULL || olen <= 0 || olen > RBAC_ORG_ID_MAX_LEN * 4)
+			return false;
+		return rbac_member_grants(rbac_cache_member(p->user, p->user_len, org, olen),
+								  perm, plen, phash);
+	}
+	for (int i = 0; i < p->nroles; i++)
+	{
+		int			ol = org ? olen : -1;
+		RbacRole   *r;
+
+		if (ol > RBAC_ORG_ID_MAX_LEN * 4)
+			return false;
+		/* with an organization, only org- slugs name its own roles */
+		if (ol >= 0 && (p->roles_len[i] < 4 || memcmp(p->roles[i], "org-", 4) != 0))
+			ol = -1;
+		r = rbac_cache_role(org, ol, p->roles[i], p->roles_len[i], p->roles_hash[i]);
+		if (rbac_role_grants(r, perm, plen, phash))
+			return true;
+	}
+	return false;
+}
+
+/* Append a string and a terminator to the input record being built. */
+static void
+append_input(StringInfo buf, const char *s)
+{
+	if (s)
+		appendStringInfoString(buf, s);
+	appendStringInfoChar(buf, '\x01');
+}
+
+/* Shared body of the two has_permission forms. */
+static Datum
+has_permission(FunctionCallInfo fcinfo, bool with_org)
+{
+	text	   *perm = PG_GETARG_TEXT_PP(0);
+	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
+	const char *claims = NULL;
+	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
+	StringInfoData in;
+	uint64		gen;
+
+	if (m == NULL)
+	{
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PrincipalMemo));
+		fcinfo->flinfo->fn_extra = m;
+	}
+
+	/* everything the answer depends on, as one record */
+	if (!(setting_user_id && *setting_user_id) && !(setting_role && *setting_role))
+		claims = GetConfigOption("request.jwt.claims", true, false);
+	initStringInfo(&in);
+	append_input(&in, setting_user_id);
+	append_input(&in, setting_organization_id);
+	append_input(&in, setting_role);
+	append_input(&in, claims);
+	appendBinaryStringInfo(&in, VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm));
+	appendStringInfoChar(&in, '\x01');
+	if (org)
+		appendBinaryStringInfo(&in, VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org));
+
+	if (m->generation == rbac_generation && m->inputs != NULL &&
+		m->inputs_len == in.len && memcmp(m->inputs, in.data, in.len) == 0)
+	{
+		pfree(in.data);
+		PG_RETURN_BOOL(m->result);
+	}
+
+	if (m->inputs == NULL || m->inputs_len != in.len ||
+		memcmp(m->inputs, in.data, in.len) != 0)
+	{
+		/* new inputs: resolve the principal again */
+		if (m->inputs_cap < in.len)
+		{
+			m->inputs = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, in.len);
+			m->inputs_cap = in.len;
+		}
+		m->inputs_len = 0;
+		resolve(&m->principal, claims);
+		memcpy(m->inputs, in.data, in.len);
+		m->inputs_len = in.len;
+	}
+	gen = rbac_generation;
+	m->generation = 0;
+	m->result = principal_grants(&m->principal,
+								 org ? VARDATA_ANY(org) : NULL,
+								 org ? (int) VARSIZE_ANY_EXHDR(org) : -1,
+								 VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm));
+	m->generation = gen;
+	pfree(in.data);
+	PG_RETURN_BOOL(m->result);
+}
+
+/* rbac.has_permission(permission_slug text) */
+Datum
+rbac_has_permission(PG_FUNCTION_ARGS)
+{
+	return has_permission(fcinfo, false);
+}
+
+/* rbac.has_permission(permission_slug text, organization_id text) */
+Datum
+rbac_has_permission_org(PG_FUNCTION_ARGS)
+{
+	return has_permission(fcinfo, true);
+}
