@@ -209,6 +209,7 @@ COMMENT ON FUNCTION rbac.invalidate_cache() IS
 
 CREATE FUNCTION rbac.may_manage_system_permissions() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT EXISTS (
 		SELECT 1 FROM pg_catalog.pg_roles r
@@ -223,6 +224,7 @@ COMMENT ON FUNCTION rbac.may_manage_system_permissions() IS
 
 CREATE FUNCTION rbac.permission_guard() RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF TG_OP = 'DELETE' THEN
@@ -264,6 +266,7 @@ CREATE TRIGGER permission_guard
 
 CREATE FUNCTION rbac.permission_truncate_guard() RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	slug text;
@@ -286,6 +289,7 @@ CREATE TRIGGER permission_truncate_guard
 
 CREATE FUNCTION rbac.role_guard() RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	org text;
@@ -359,6 +363,7 @@ CREATE TRIGGER role_guard
 
 CREATE FUNCTION rbac.list_entry_guard() RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF NOT EXISTS (
@@ -438,11 +443,14 @@ COMMENT ON FUNCTION rbac.roles_have_permission(text[], text, text) IS
 -- Priority lists
 ------------------------------------------------------------------------------
 
+-- These two are inlined into the queries that use them (a SET clause would
+-- prevent that), so nothing in them is looked up through search_path:
+-- operators are qualified, and no IS DISTINCT FROM (which finds "=").
 CREATE FUNCTION rbac.has_own_order(organization_id text) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 AS $$
 	SELECT EXISTS (SELECT 1 FROM rbac.organization_order o
-				   WHERE o.organization_id = has_own_order.organization_id)
+				   WHERE o.organization_id OPERATOR(pg_catalog.=) has_own_order.organization_id)
 $$;
 COMMENT ON FUNCTION rbac.has_own_order(text) IS
 'true if the organization has a priority order of its own (rbac.create_organization_role and rbac.set_organization_role_priority give it one); otherwise its list follows the environment list';
@@ -459,14 +467,16 @@ AS $$
 					 AND rbac.has_own_order(priority_list.organization_id)
 				THEN priority_list.organization_id END AS order_of
 	)
-	SELECT (row_number() OVER (ORDER BY coalesce(o.sort_key, r.sort_key), r.sort_key, r.id))::integer,
+	SELECT (pg_catalog.row_number() OVER (ORDER BY COALESCE(o.sort_key, r.sort_key), r.sort_key, r.id))::integer,
 		   r.id,
-		   coalesce(o.sort_key, r.sort_key)
+		   COALESCE(o.sort_key, r.sort_key)
 	FROM list
 	JOIN rbac.role r
-	  ON r.organization_id IS NULL OR r.organization_id = list.org
+	  ON r.organization_id IS NULL OR r.organization_id OPERATOR(pg_catalog.=) list.org
 	LEFT JOIN rbac.role_order o
-	  ON o.role_id = r.id AND o.organization_id IS NOT DISTINCT FROM list.order_of
+	  ON o.role_id OPERATOR(pg_catalog.=) r.id
+	 AND (o.organization_id OPERATOR(pg_catalog.=) list.order_of
+		  OR (o.organization_id IS NULL AND list.order_of IS NULL))
 	ORDER BY 1
 $$;
 COMMENT ON FUNCTION rbac.priority_list(text) IS
@@ -499,6 +509,7 @@ COMMENT ON VIEW rbac.roles_by_priority IS
 -- Serialize changes to one priority list (transaction-scoped).
 CREATE FUNCTION rbac.lock_list(organization_id text) RETURNS void
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT pg_catalog.pg_advisory_xact_lock(
 		pg_catalog.hashtext('rbac.priority_list'),
@@ -510,6 +521,7 @@ COMMENT ON FUNCTION rbac.lock_list(text) IS
 -- Give the organization an order of its own, starting from the environment's.
 CREATE FUNCTION rbac.ensure_own_order(organization_id text) RETURNS void
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	inserted integer;
@@ -533,6 +545,7 @@ COMMENT ON FUNCTION rbac.ensure_own_order(text) IS
 CREATE FUNCTION rbac.move_in_list(organization_id text, role_id text, priority integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	keys numeric[];
@@ -572,6 +585,7 @@ COMMENT ON FUNCTION rbac.move_in_list(text, text, integer) IS
 
 CREATE FUNCTION rbac.require(value text, what text) RETURNS void
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF value IS NULL THEN
@@ -585,6 +599,7 @@ COMMENT ON FUNCTION rbac.require(text, text) IS
 
 CREATE FUNCTION rbac.get_permission(slug text) RETURNS rbac.permission
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p rbac.permission;
@@ -606,6 +621,7 @@ CREATE FUNCTION rbac.create_permission(slug text, name text, description text DE
 									   resource_type_slug text DEFAULT 'organization')
 RETURNS rbac.permission
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p rbac.permission;
@@ -632,6 +648,7 @@ CREATE FUNCTION rbac.list_permissions(lim integer DEFAULT 10, before text DEFAUL
 									  after text DEFAULT NULL, sort_order text DEFAULT 'desc')
 RETURNS SETOF rbac.permission
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	ascending boolean;
@@ -674,6 +691,7 @@ COMMENT ON FUNCTION rbac.list_permissions(integer, text, text, text) IS
 
 CREATE FUNCTION rbac.touch_roles_with_permission(permission_slug text) RETURNS void
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	UPDATE rbac.role r SET updated_at = clock_timestamp()
 	WHERE r.id IN (SELECT rp.role_id FROM rbac.role_permission rp
@@ -685,6 +703,7 @@ COMMENT ON FUNCTION rbac.touch_roles_with_permission(text) IS
 CREATE FUNCTION rbac.update_permission(slug text, name text DEFAULT NULL, description text DEFAULT NULL)
 RETURNS rbac.permission
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p rbac.permission;
@@ -703,6 +722,7 @@ COMMENT ON FUNCTION rbac.update_permission(text, text, text) IS
 
 CREATE FUNCTION rbac.delete_permission(slug text) RETURNS void
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	p rbac.permission;
@@ -726,6 +746,7 @@ COMMENT ON FUNCTION rbac.delete_permission(text) IS
 
 CREATE FUNCTION rbac.get_role(slug text) RETURNS rbac.role
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -746,6 +767,7 @@ COMMENT ON FUNCTION rbac.get_role(text) IS
 
 CREATE FUNCTION rbac.get_organization_role(organization_id text, slug text) RETURNS rbac.role
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -773,6 +795,7 @@ COMMENT ON FUNCTION rbac.get_organization_role(text, text) IS
 -- The organization's own role, for the functions that change one.
 CREATE FUNCTION rbac.own_organization_role(organization_id text, slug text) RETURNS rbac.role
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -794,6 +817,7 @@ CREATE FUNCTION rbac.insert_role(organization_id text, slug text, name text, des
 								 resource_type_slug text)
 RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -827,6 +851,7 @@ CREATE FUNCTION rbac.create_role(slug text, name text, description text DEFAULT 
 								 resource_type_slug text DEFAULT 'organization')
 RETURNS rbac.role
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.insert_role(NULL, slug, name, description, resource_type_slug)
 $$;
@@ -838,6 +863,7 @@ CREATE FUNCTION rbac.create_organization_role(organization_id text, slug text, n
 											  resource_type_slug text DEFAULT 'organization')
 RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.require(organization_id, 'organization id');
@@ -852,6 +878,7 @@ COMMENT ON FUNCTION rbac.create_organization_role(text, text, text, text, text) 
 
 CREATE FUNCTION rbac.list_roles() RETURNS SETOF rbac.role
 LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT r.* FROM rbac.priority_list(NULL) p JOIN rbac.role r ON r.id = p.role_id
 	ORDER BY p.priority
@@ -861,6 +888,7 @@ COMMENT ON FUNCTION rbac.list_roles() IS
 
 CREATE FUNCTION rbac.list_organization_roles(organization_id text) RETURNS SETOF rbac.role
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.require(organization_id, 'organization id');
@@ -876,6 +904,7 @@ COMMENT ON FUNCTION rbac.list_organization_roles(text) IS
 
 CREATE FUNCTION rbac.change_role(r rbac.role, name text, description text) RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	UPDATE rbac.role x
@@ -892,6 +921,7 @@ COMMENT ON FUNCTION rbac.change_role(rbac.role, text, text) IS
 CREATE FUNCTION rbac.update_role(slug text, name text DEFAULT NULL, description text DEFAULT NULL)
 RETURNS rbac.role
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.change_role(rbac.get_role(slug), name, description)
 $$;
@@ -902,6 +932,7 @@ CREATE FUNCTION rbac.update_organization_role(organization_id text, slug text,
 											  name text DEFAULT NULL, description text DEFAULT NULL)
 RETURNS rbac.role
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.change_role(rbac.own_organization_role(organization_id, slug), name, description)
 $$;
@@ -910,6 +941,7 @@ COMMENT ON FUNCTION rbac.update_organization_role(text, text, text, text) IS
 
 CREATE FUNCTION rbac.remove_role(r rbac.role) RETURNS void
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.lock_list(r.organization_id);
@@ -921,6 +953,7 @@ COMMENT ON FUNCTION rbac.remove_role(rbac.role) IS
 
 CREATE FUNCTION rbac.delete_role(slug text) RETURNS void
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.remove_role(rbac.get_role(slug))
 $$;
@@ -929,6 +962,7 @@ COMMENT ON FUNCTION rbac.delete_role(text) IS
 
 CREATE FUNCTION rbac.delete_organization_role(organization_id text, slug text) RETURNS void
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.remove_role(rbac.own_organization_role(organization_id, slug))
 $$;
@@ -938,6 +972,7 @@ COMMENT ON FUNCTION rbac.delete_organization_role(text, text) IS
 -- Replace, add or remove grants of a role and return it.
 CREATE FUNCTION rbac.change_grants(r rbac.role, permissions text[], mode text) RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	wanted text[];
@@ -994,6 +1029,7 @@ COMMENT ON FUNCTION rbac.change_grants(rbac.role, text[], text) IS
 
 CREATE FUNCTION rbac.set_role_permissions(slug text, permissions text[]) RETURNS rbac.role
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.change_grants(rbac.get_role(slug), permissions, 'set')
 $$;
@@ -1002,6 +1038,7 @@ COMMENT ON FUNCTION rbac.set_role_permissions(text, text[]) IS
 
 CREATE FUNCTION rbac.add_role_permission(slug text, permission_slug text) RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.require(permission_slug, 'permission slug');
@@ -1013,6 +1050,7 @@ COMMENT ON FUNCTION rbac.add_role_permission(text, text) IS
 
 CREATE FUNCTION rbac.remove_role_permission(slug text, permission_slug text) RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.require(permission_slug, 'permission slug');
@@ -1026,6 +1064,7 @@ CREATE FUNCTION rbac.set_organization_role_permissions(organization_id text, slu
 													   permissions text[])
 RETURNS rbac.role
 LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT rbac.change_grants(rbac.own_organization_role(organization_id, slug), permissions, 'set')
 $$;
@@ -1036,6 +1075,7 @@ CREATE FUNCTION rbac.add_organization_role_permission(organization_id text, slug
 													  permission_slug text)
 RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.require(permission_slug, 'permission slug');
@@ -1050,6 +1090,7 @@ CREATE FUNCTION rbac.remove_organization_role_permission(organization_id text, s
 														 permission_slug text)
 RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM rbac.require(permission_slug, 'permission slug');
@@ -1062,6 +1103,7 @@ COMMENT ON FUNCTION rbac.remove_organization_role_permission(text, text, text) I
 
 CREATE FUNCTION rbac.set_role_priority(slug text, priority integer) RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -1080,6 +1122,7 @@ CREATE FUNCTION rbac.set_organization_role_priority(organization_id text, slug t
 													priority integer)
 RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -1103,6 +1146,7 @@ COMMENT ON FUNCTION rbac.set_organization_role_priority(text, text, integer) IS
 CREATE FUNCTION rbac.set_default_role(slug text, organization_id text DEFAULT NULL)
 RETURNS rbac.role
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	r rbac.role;
@@ -1127,6 +1171,7 @@ COMMENT ON FUNCTION rbac.set_default_role(text, text) IS
 
 CREATE FUNCTION rbac.get_default_role(organization_id text DEFAULT NULL) RETURNS rbac.role
 LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT r.* FROM rbac.default_role d JOIN rbac.role r ON r.id = d.role_id
 	WHERE d.organization_id IS NOT DISTINCT FROM get_default_role.organization_id
@@ -1140,6 +1185,7 @@ COMMENT ON FUNCTION rbac.get_default_role(text) IS
 CREATE FUNCTION rbac.highest_priority_role(role_slugs text[], organization_id text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	s text;
@@ -1188,6 +1234,7 @@ COMMENT ON FUNCTION rbac.highest_priority_role(text[], text) IS
 
 CREATE FUNCTION rbac.json_timestamp(ts timestamptz) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 $$;
@@ -1196,6 +1243,7 @@ COMMENT ON FUNCTION rbac.json_timestamp(timestamptz) IS
 
 CREATE FUNCTION rbac.permission_json(p rbac.permission) RETURNS jsonb
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT jsonb_build_object(
 		'object', 'permission',
@@ -1213,6 +1261,7 @@ COMMENT ON FUNCTION rbac.permission_json(rbac.permission) IS
 
 CREATE FUNCTION rbac.role_json(r rbac.role) RETURNS jsonb
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT jsonb_build_object(
 		'object', 'role',
@@ -1233,6 +1282,7 @@ COMMENT ON FUNCTION rbac.role_json(rbac.role) IS
 
 CREATE FUNCTION rbac.list_roles_json(organization_id text DEFAULT NULL) RETURNS jsonb
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF organization_id IS NOT NULL THEN
@@ -1253,6 +1303,7 @@ CREATE FUNCTION rbac.list_permissions_json(lim integer DEFAULT 10, before text D
 										   after text DEFAULT NULL, sort_order text DEFAULT 'desc')
 RETURNS jsonb
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	ids text[];
@@ -1342,6 +1393,7 @@ SELECT pg_catalog.pg_extension_config_dump('rbac.membership_role', '');
 
 CREATE FUNCTION rbac.membership_guard() RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF NEW.id IS DISTINCT FROM OLD.id OR NEW.user_id IS DISTINCT FROM OLD.user_id
@@ -1364,6 +1416,7 @@ CREATE TRIGGER membership_guard
 
 CREATE FUNCTION rbac.membership_role_guard() RETURNS trigger
 LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF NOT EXISTS (
@@ -1397,6 +1450,7 @@ CREATE TRIGGER invalidate_cache
 
 CREATE FUNCTION rbac.set_multiple_roles(enabled boolean) RETURNS boolean
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	IF enabled IS NULL THEN
@@ -1413,6 +1467,7 @@ COMMENT ON FUNCTION rbac.set_multiple_roles(boolean) IS
 
 CREATE FUNCTION rbac.multiple_roles_enabled() RETURNS boolean
 LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT coalesce((SELECT s.multiple_roles FROM rbac.setting s), false)
 $$;
@@ -1422,6 +1477,7 @@ COMMENT ON FUNCTION rbac.multiple_roles_enabled() IS
 -- The role ids a membership in the organization gets for these slugs.
 CREATE FUNCTION rbac.membership_role_ids(organization_id text, role_slugs text[]) RETURNS text[]
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	ids text[] := '{}';
@@ -1466,6 +1522,7 @@ COMMENT ON FUNCTION rbac.membership_role_ids(text, text[]) IS
 CREATE FUNCTION rbac.get_organization_membership(user_id text, organization_id text)
 RETURNS rbac.membership
 LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	m rbac.membership;
@@ -1491,6 +1548,7 @@ CREATE FUNCTION rbac.create_organization_membership(user_id text, organization_i
 													role_slugs text[] DEFAULT NULL)
 RETURNS rbac.membership
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	m rbac.membership;
@@ -1521,6 +1579,7 @@ CREATE FUNCTION rbac.update_organization_membership(user_id text, organization_i
 													role_slugs text[])
 RETURNS rbac.membership
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	m rbac.membership;
@@ -1548,6 +1607,7 @@ COMMENT ON FUNCTION rbac.update_organization_membership(text, text, text[]) IS
 CREATE FUNCTION rbac.delete_organization_membership(user_id text, organization_id text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	m rbac.membership;
@@ -1561,6 +1621,7 @@ COMMENT ON FUNCTION rbac.delete_organization_membership(text, text) IS
 
 CREATE FUNCTION rbac.user_roles(user_id text, organization_id text) RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT coalesce(array_agg(r.slug::text ORDER BY p.priority), '{}')
 	FROM rbac.membership m
@@ -1574,6 +1635,7 @@ COMMENT ON FUNCTION rbac.user_roles(text, text) IS
 
 CREATE FUNCTION rbac.user_role(user_id text, organization_id text) RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT (rbac.user_roles(user_id, organization_id))[1]
 $$;
@@ -1582,6 +1644,7 @@ COMMENT ON FUNCTION rbac.user_role(text, text) IS
 
 CREATE FUNCTION rbac.user_permissions(user_id text, organization_id text) RETURNS SETOF text
 LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	SELECT DISTINCT rp.permission_slug::text
 	FROM rbac.membership m
@@ -1595,6 +1658,7 @@ COMMENT ON FUNCTION rbac.user_permissions(text, text) IS
 
 CREATE FUNCTION rbac.membership_json(m rbac.membership) RETURNS jsonb
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 	WITH roles AS (
 		SELECT r.slug::text AS slug, p.priority
@@ -1645,3 +1709,14 @@ AS 'MODULE_PATHNAME', 'rbac_has_permission_org'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rbac.has_permission(text, text) IS
 'true if the current request''s principal has the permission in the organization (see rbac.has_permission(text)); a principal bound to another organization: false';
+
+------------------------------------------------------------------------------
+-- The extension's owner manages the catalog and may delegate it (a trusted
+-- install by a database owner leaves the objects to the bootstrap
+-- superuser, so this is what lets that owner use what they installed).
+------------------------------------------------------------------------------
+
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA rbac
+	TO @extowner@ WITH GRANT OPTION;
+GRANT USAGE, SELECT, UPDATE ON SEQUENCE rbac.role_sort_key_seq
+	TO @extowner@ WITH GRANT OPTION;
