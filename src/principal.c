@@ -22,7 +22,6 @@
 #include "cache.h"
 
 #include "fmgr.h"
-#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 
@@ -50,16 +49,57 @@ typedef struct Principal
 	uint32		roles_hash[MAX_PRINCIPAL_ROLES];
 } Principal;
 
+/* One remembered input: a copy of a string (or of NULL). */
+typedef struct MemoInput
+{
+	bool		set;			/* a value is remembered */
+	bool		isnull;
+	int			len;
+	int			cap;
+	char	   *data;
+} MemoInput;
+
+enum
+{
+	IN_USER, IN_ORG, IN_ROLE, IN_CLAIMS, IN_PERM, IN_ARG_ORG, N_INPUTS
+};
+
 /* The per-call-site memo: the inputs last seen and what they meant. */
 typedef struct PrincipalMemo
 {
 	uint64		generation;
 	bool		result;
-	char	   *inputs;			/* the settings, claims, arguments last seen */
-	int			inputs_len;
-	int			inputs_cap;
+	MemoInput	in[N_INPUTS];
 	Principal	principal;
 } PrincipalMemo;
+
+/* Is the input what the memo holds? */
+static inline bool
+input_same(const MemoInput *mi, const char *s, int len)
+{
+	if (!mi->set)
+		return false;
+	if (s == NULL)
+		return mi->isnull;
+	return !mi->isnull && mi->len == len && memcmp(mi->data, s, len) == 0;
+}
+
+/* Remember an input. */
+static void
+input_store(MemoryContext cxt, MemoInput *mi, const char *s, int len)
+{
+	mi->set = true;
+	mi->isnull = (s == NULL);
+	mi->len = s ? len : 0;
+	if (s == NULL)
+		return;
+	if (mi->data == NULL || mi->cap < len)
+	{
+		mi->cap = Max(len, 32);
+		mi->data = MemoryContextAlloc(cxt, mi->cap);
+	}
+	memcpy(mi->data, s, len);
+}
 
 /* Define rbac's settings; called from _PG_init. */
 void
@@ -199,24 +239,17 @@ principal_grants(const Principal *p, const char *org, int olen,
 	return false;
 }
 
-/* Append a string and a terminator to the input record being built. */
-static void
-append_input(StringInfo buf, const char *s)
-{
-	if (s)
-		appendStringInfoString(buf, s);
-	appendStringInfoChar(buf, '\x01');
-}
-
 /* Shared body of the two has_permission forms. */
 static Datum
 has_permission(FunctionCallInfo fcinfo, bool with_org)
 {
 	text	   *perm = PG_GETARG_TEXT_PP(0);
 	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
-	const char *claims = NULL;
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
-	StringInfoData in;
+	const char *v[N_INPUTS];
+	int			len[N_INPUTS];
+	bool		principal_same = true;
+	bool		all_same;
 	uint64		gen;
 
 	if (m == NULL)
@@ -225,48 +258,43 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		fcinfo->flinfo->fn_extra = m;
 	}
 
-	/* everything the answer depends on, as one record */
+	/* everything the answer depends on */
+	v[IN_USER] = setting_user_id;
+	v[IN_ORG] = setting_organization_id;
+	v[IN_ROLE] = setting_role;
+	v[IN_CLAIMS] = NULL;
 	if (!(setting_user_id && *setting_user_id) && !(setting_role && *setting_role))
-		claims = GetConfigOption("request.jwt.claims", true, false);
-	initStringInfo(&in);
-	append_input(&in, setting_user_id);
-	append_input(&in, setting_organization_id);
-	append_input(&in, setting_role);
-	append_input(&in, claims);
-	appendBinaryStringInfo(&in, VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm));
-	appendStringInfoChar(&in, '\x01');
-	if (org)
-		appendBinaryStringInfo(&in, VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org));
+		v[IN_CLAIMS] = GetConfigOption("request.jwt.claims", true, false);
+	for (int i = IN_USER; i <= IN_CLAIMS; i++)
+		len[i] = v[i] ? (int) strlen(v[i]) : 0;
+	v[IN_PERM] = VARDATA_ANY(perm);
+	len[IN_PERM] = VARSIZE_ANY_EXHDR(perm);
+	v[IN_ARG_ORG] = org ? VARDATA_ANY(org) : NULL;
+	len[IN_ARG_ORG] = org ? (int) VARSIZE_ANY_EXHDR(org) : 0;
 
-	if (m->generation == rbac_generation && m->inputs != NULL &&
-		m->inputs_len == in.len && memcmp(m->inputs, in.data, in.len) == 0)
-	{
-		pfree(in.data);
+	for (int i = IN_USER; i <= IN_CLAIMS && principal_same; i++)
+		principal_same = input_same(&m->in[i], v[i], len[i]);
+	all_same = principal_same &&
+		input_same(&m->in[IN_PERM], v[IN_PERM], len[IN_PERM]) &&
+		input_same(&m->in[IN_ARG_ORG], v[IN_ARG_ORG], len[IN_ARG_ORG]);
+	if (all_same && m->generation == rbac_generation)
 		PG_RETURN_BOOL(m->result);
-	}
 
-	if (m->inputs == NULL || m->inputs_len != in.len ||
-		memcmp(m->inputs, in.data, in.len) != 0)
+	if (!principal_same)
 	{
-		/* new inputs: resolve the principal again */
-		if (m->inputs_cap < in.len)
-		{
-			m->inputs = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, in.len);
-			m->inputs_cap = in.len;
-		}
-		m->inputs_len = 0;
-		resolve(&m->principal, claims);
-		memcpy(m->inputs, in.data, in.len);
-		m->inputs_len = in.len;
+		/* new settings or claims: resolve the principal again */
+		resolve(&m->principal, v[IN_CLAIMS]);
+		for (int i = IN_USER; i <= IN_CLAIMS; i++)
+			input_store(fcinfo->flinfo->fn_mcxt, &m->in[i], v[i], len[i]);
 	}
+	input_store(fcinfo->flinfo->fn_mcxt, &m->in[IN_PERM], v[IN_PERM], len[IN_PERM]);
+	input_store(fcinfo->flinfo->fn_mcxt, &m->in[IN_ARG_ORG], v[IN_ARG_ORG], len[IN_ARG_ORG]);
 	gen = rbac_generation;
 	m->generation = 0;
-	m->result = principal_grants(&m->principal,
-								 org ? VARDATA_ANY(org) : NULL,
-								 org ? (int) VARSIZE_ANY_EXHDR(org) : -1,
-								 VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm));
+	m->result = principal_grants(&m->principal, v[IN_ARG_ORG],
+								 org ? len[IN_ARG_ORG] : -1,
+								 v[IN_PERM], len[IN_PERM]);
 	m->generation = gen;
-	pfree(in.data);
 	PG_RETURN_BOOL(m->result);
 }
 

@@ -4,7 +4,7 @@
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
-CREATE OR REPLACE FUNCTION bench_measure(using_expr text, app_role text)
+CREATE OR REPLACE FUNCTION bench_measure(using_expr text, settings text)
 RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
@@ -17,7 +17,9 @@ BEGIN
 		EXECUTE 'ALTER TABLE documents ENABLE ROW LEVEL SECURITY';
 		EXECUTE format('CREATE POLICY bench ON documents FOR SELECT TO bench_app USING (%s)', using_expr);
 	END IF;
-	PERFORM set_config('app.role', app_role, true);
+	-- settings: name=value pairs separated by ';'
+	PERFORM set_config(split_part(kv, '=', 1), split_part(kv, '=', 2), true)
+	FROM unnest(string_to_array(settings, ';')) kv;
 	EXECUTE 'SET LOCAL ROLE bench_app';
 	t0 := clock_timestamp();
 	EXECUTE 'SELECT count(*) FROM documents' INTO n;
@@ -25,12 +27,12 @@ BEGIN
 END
 $$;
 
-CREATE TEMP TABLE variant (ord int, name text, using_expr text, app_role text);
+CREATE TEMP TABLE variant (ord int, name text, using_expr text, settings text);
 \copy variant FROM 'variants.tsv'
 DELETE FROM variant WHERE name !~ :'only';
 
 -- one warm-up pass, then the rounds, variants interleaved
-SELECT format('SELECT %s || ''|'' || %L || ''|'' || bench_measure(%L, %L)', r, name, using_expr, app_role)
+SELECT format('SELECT %s || ''|'' || %L || ''|'' || bench_measure(%L, %L)', r, name, using_expr, settings)
 FROM variant, generate_series(0, :rounds) r
 ORDER BY r, ord
 \gexec

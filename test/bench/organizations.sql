@@ -11,3 +11,15 @@ ON CONFLICT DO NOTHING;
 INSERT INTO rbac.role_permission (role_id, permission_slug)
 SELECT r.id, 'documents:read' FROM rbac.role r WHERE r.slug = 'org-reader'
 ON CONFLICT DO NOTHING;
+
+-- user_1 is a member, as org-reader, of the 5,000 even-numbered organizations
+INSERT INTO rbac.membership (user_id, organization_id)
+SELECT 'user_1', format('org_%s', lpad(i::text, 5, '0'))
+FROM generate_series(2, 10000, 2) i
+ON CONFLICT DO NOTHING;
+INSERT INTO rbac.membership_role (membership_id, role_id)
+SELECT m.id, r.id
+FROM rbac.membership m
+JOIN rbac.role r ON r.organization_id = m.organization_id AND r.slug = 'org-reader'
+WHERE m.user_id = 'user_1'
+ON CONFLICT DO NOTHING;

@@ -24,9 +24,12 @@ SELECT m.catalog,
 		   WHEN 'rbac_const' THEN '<= 0.5'
 		   WHEN 'rbac_setting' THEN '<= 1.2'
 		   WHEN 'rbac_org_row' THEN '<= 1.5'
+		   WHEN 'rbac_user_org_row' THEN '<= 1.5'
+		   WHEN 'rbac_has_permission_org_row' THEN '<= 1.5'
+		   WHEN 'rbac_has_permission' THEN '<= 1.2'
 	   END AS target
 FROM med m JOIN med b ON b.catalog = m.catalog AND b.variant = 'builtin'
-ORDER BY m.catalog DESC, array_position(ARRAY['none','true','builtin','sql_exists','sql_exists_definer','sql_exists_once','rbac_const','rbac_setting','rbac_org_row'], m.variant);
+ORDER BY m.catalog DESC, array_position(ARRAY['none','true','builtin','sql_exists','sql_exists_definer','sql_exists_once','rbac_const','rbac_setting','rbac_org_row','rbac_has_permission','rbac_user_org_row','rbac_has_permission_org_row','rbac_orgs_once'], m.variant);
 
 \echo 'target: sql_exists per row >= 200x rbac_setting'
 SELECT round((e.ns / r.ns)::numeric, 1) AS sql_exists_vs_rbac_setting
