@@ -404,26 +404,32 @@ text_column(HeapTuple tup, TupleDesc desc, AttrNumber att)
 	return isnull ? (Datum) 0 : PointerGetDatum(DatumGetTextPCopy(d));
 }
 
+/* Where first_id keeps what it finds. */
+typedef struct FirstId
+{
+	AttrNumber	att;			/* the id column */
+	Datum		id;				/* a copy of the first tuple's id, or 0 */
+} FirstId;
+
 /* scan callback: keep the first tuple's id column */
 static void
 first_id(HeapTuple tup, TupleDesc desc, void *arg)
 {
-	Datum	   *out = (Datum *) arg;
+	FirstId    *f = (FirstId *) arg;
 
-	if (*out == (Datum) 0)
-		*out = text_column(tup, desc, 1);
+	if (f->id == (Datum) 0)
+		f->id = text_column(tup, desc, f->att);
 }
 
 /* Read one role and its grants from the catalog into a new entry. */
 static void
 load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 {
-	Datum		role_id = (Datum) 0;
+	FirstId		role = {catalog.role_id_att, (Datum) 0};
 	AttrNumber	atts[2];
 	Datum		values[2];
 
 	r->found = false;
-	Assert(catalog.role_id_att == 1);
 	if (orglen >= 0)
 	{
 		atts[0] = catalog.role_org_att;
@@ -431,19 +437,19 @@ load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 		atts[1] = catalog.role_slug_att;
 		values[1] = text_datum(slug, slen);
 		scan_text_keys(catalog.role, catalog.role_org_slug_idx, 2, atts, values,
-					   first_id, &role_id);
+					   first_id, &role);
 	}
 	else
 	{
 		atts[0] = catalog.role_slug_att;
 		values[0] = text_datum(slug, slen);
 		scan_text_keys(catalog.role, catalog.role_env_slug_idx, 1, atts, values,
-					   first_id, &role_id);
+					   first_id, &role);
 	}
-	if (role_id == (Datum) 0)
+	if (role.id == (Datum) 0)
 		return;
 	r->found = true;
-	load_grants(r, role_id);
+	load_grants(r, role.id);
 }
 
 /* A role entry from the table, loaded on first use (no sync, no reset). */
@@ -577,21 +583,20 @@ member_role(HeapTuple tup, TupleDesc desc, void *arg)
 static void
 load_member(RbacMember *m, const char *user, int ulen, const char *org, int olen)
 {
-	Datum		membership_id = (Datum) 0;
+	FirstId		membership = {catalog.m_id_att, (Datum) 0};
 	AttrNumber	atts[2] = {catalog.m_user_att, catalog.m_org_att};
 	Datum		values[2] = {text_datum(user, ulen), text_datum(org, olen)};
 	List	   *ids = NIL;
 	ListCell   *lc;
 	MemberLoad	ml = {m, 0};
 
-	Assert(catalog.m_id_att == 1);
 	scan_text_keys(catalog.membership, catalog.membership_user_org_idx, 2, atts, values,
-				   first_id, &membership_id);
-	if (membership_id == (Datum) 0)
+				   first_id, &membership);
+	if (membership.id == (Datum) 0)
 		return;
 	m->found = true;
 	atts[0] = catalog.mr_membership_att;
-	values[0] = membership_id;
+	values[0] = membership.id;
 	scan_text_keys(catalog.membership_role, catalog.membership_role_pkey, 1, atts, values,
 				   member_role_id, &ids);
 	foreach(lc, ids)

@@ -348,7 +348,10 @@ rbac_role_has_permission_org(PG_FUNCTION_ARGS)
 	return role_has_permission(fcinfo, true);
 }
 
-/* Keep the deconstructed role slugs of an array in the memo. */
+/*
+ * Keep the deconstructed role slugs of an array in the memo.  Every element
+ * counts, whatever the array's dimensions: a check never raises.
+ */
 static void
 memo_store_roles(FunctionCallInfo fcinfo, CheckMemo *m, ArrayType *arr)
 {
@@ -407,11 +410,6 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2);
 	uint64		gen;
 	bool		result = false;
-
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("role slugs must be a one-dimensional array")));
 
 	if (m->generation == rbac_generation &&
 		memo_same(&m->args[0], as, alen) &&

@@ -368,6 +368,7 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 			{
 				if (!string_claim(&p, out->org_id, &out->org_id_len, &out->has_org_id))
 					goto bad;
+				out->bad_org_id = !out->has_org_id;
 			}
 			else if (klen == 5 && memcmp(key, "roles", 5) == 0 && p.s[p.pos] == '[')
 			{
@@ -419,7 +420,11 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 				if (klen == 4 && memcmp(key, "role", 4) == 0)
 					out->has_role = false;
 				else if (klen == 6 && memcmp(key, "org_id", 6) == 0)
+				{
+					/* an organization we cannot read binds to none */
 					out->has_org_id = false;
+					out->bad_org_id = true;
+				}
 				else if (klen == 5 && memcmp(key, "roles", 5) == 0)
 				{
 					out->has_roles = false;

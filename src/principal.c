@@ -37,6 +37,7 @@ static char *setting_role = NULL;
 /* A principal: a member, or roles (bound to an organization or not). */
 typedef struct Principal
 {
+	bool		invalid;		/* unusable settings or claims: grants nothing */
 	bool		member;
 	char		user[RBAC_CLAIM_MAX + 1];
 	int			user_len;
@@ -150,11 +151,16 @@ resolve(Principal *p, const char *claims)
 {
 	memset(p, 0, sizeof(*p));
 	if (setting_organization_id && *setting_organization_id)
+	{
 		p->has_org = set_id(p->org, &p->org_len, setting_organization_id,
 							strlen(setting_organization_id));
+		/* an organization too long to be one binds to none: fail closed */
+		p->invalid = !p->has_org;
+	}
 	if (setting_user_id && *setting_user_id)
 	{
 		p->member = set_id(p->user, &p->user_len, setting_user_id, strlen(setting_user_id));
+		p->invalid |= !p->member;
 		return;
 	}
 	if (setting_role && *setting_role)
@@ -183,8 +189,10 @@ resolve(Principal *p, const char *claims)
 		RbacClaims *c = palloc(sizeof(RbacClaims));
 
 		p->has_org = false;
+		p->invalid = false;
 		if (rbac_claims_parse(claims, strlen(claims), c))
 		{
+			p->invalid = c->bad_org_id;
 			if (c->has_role)
 				add_role(p, c->role, (int) c->role_len);
 			for (int i = 0; i < c->nroles; i++)
@@ -203,7 +211,7 @@ principal_grants(const Principal *p, const char *org, int olen,
 {
 	uint32		phash;
 
-	if (!rbac_permission_slug_valid(perm, plen))
+	if (p->invalid || !rbac_permission_slug_valid(perm, plen))
 		return false;
 	phash = rbac_hash_slug(perm, plen);
 	if (org == NULL && p->has_org)

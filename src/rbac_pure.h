@@ -47,6 +47,7 @@ typedef struct RbacClaims
 	size_t		roles_len[RBAC_CLAIMS_MAX_ROLES];
 	char		roles[RBAC_CLAIMS_MAX_ROLES][RBAC_CLAIM_MAX + 1];
 	bool		has_org_id;		/* a string "org_id" claim that fits */
+	bool		bad_org_id;		/* an "org_id" claim that does not */
 	size_t		org_id_len;
 	char		org_id[RBAC_CLAIM_MAX + 1];
 } RbacClaims;
