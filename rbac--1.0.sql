@@ -1438,6 +1438,43 @@ CREATE TRIGGER membership_role_guard
 	BEFORE INSERT OR UPDATE ON rbac.membership_role
 	FOR EACH ROW EXECUTE FUNCTION rbac.membership_role_guard();
 
+CREATE FUNCTION rbac.membership_keeps_a_role() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		IF EXISTS (SELECT 1 FROM rbac.membership) THEN
+			RAISE EXCEPTION 'memberships would have no roles'
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Every membership holds at least one role.',
+					  HINT = 'Truncate rbac.membership along with rbac.membership_role.';
+		END IF;
+		RETURN NULL;
+	END IF;
+	-- checked at commit: a membership deleted meanwhile is no concern
+	IF EXISTS (SELECT 1 FROM rbac.membership m WHERE m.id = OLD.membership_id)
+	   AND NOT EXISTS (SELECT 1 FROM rbac.membership_role mr
+					   WHERE mr.membership_id = OLD.membership_id) THEN
+		RAISE EXCEPTION 'membership "%" would have no roles', OLD.membership_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Every membership holds at least one role.',
+				  HINT = 'Give it another role, or delete the membership.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_keeps_a_role() IS
+'deferred trigger on rbac.membership_role: the last role of a membership cannot be taken away (a membership inserted by direct DML gets its roles in later statements, as a restore loads them)';
+
+CREATE CONSTRAINT TRIGGER membership_keeps_a_role
+	AFTER DELETE OR UPDATE ON rbac.membership_role
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION rbac.membership_keeps_a_role();
+CREATE TRIGGER membership_keeps_a_role_truncate
+	AFTER TRUNCATE ON rbac.membership_role
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.membership_keeps_a_role();
+
 CREATE TRIGGER invalidate_cache
 	AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.setting
 	FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache();

@@ -198,7 +198,11 @@ resolve(Principal *p, const char *claims)
 			for (int i = 0; i < c->nroles; i++)
 				add_role(p, c->roles[i], (int) c->roles_len[i]);
 			if (c->has_org_id)
+			{
 				p->has_org = set_id(p->org, &p->org_len, c->org_id, c->org_id_len);
+				/* an empty org_id binds to none either: fail closed */
+				p->invalid |= !p->has_org;
+			}
 		}
 		pfree(c);
 	}
