@@ -22,11 +22,13 @@ OBJS = \
 DATA = rbac--1.0.sql
 PGFILEDESC = "rbac - role-based access control"
 
-REGRESS = slugs ids permissions roles organization_roles priority json checks rls
+REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
+	memberships principal
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
-ISOLATION = cache_visibility
+ISOLATION = cache_visibility membership_visibility
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
+
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror
@@ -48,5 +50,6 @@ test:
 .PHONY: bench
 bench:
 	@test/bench/run.sh
+
 
 EXTRA_CLEAN = build
