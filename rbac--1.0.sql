@@ -371,8 +371,8 @@ BEGIN
 		WHERE r.id = NEW.role_id
 		AND (r.organization_id IS NULL OR r.organization_id = NEW.organization_id))
 	THEN
-		RAISE EXCEPTION 'role "%" is not in the priority list of %', NEW.role_id,
-			coalesce('organization "' || NEW.organization_id || '"', 'the environment')
+		RAISE EXCEPTION 'role "%" is not in the priority list of %', rbac.shorten(NEW.role_id),
+			coalesce('organization "' || rbac.shorten(NEW.organization_id) || '"', 'the environment')
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	RETURN NEW;
@@ -597,6 +597,15 @@ $$;
 COMMENT ON FUNCTION rbac.require(text, text) IS
 'raises 22023 "<what> must not be null" for a NULL value: the argument checks of the management functions';
 
+CREATE FUNCTION rbac.shorten(value text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN length(value) > 64 THEN left(value, 64) || '...' ELSE value END
+$$;
+COMMENT ON FUNCTION rbac.shorten(text) IS
+'a value cut to 64 characters (with "...") for an error message, as the C validators quote values';
+
 CREATE FUNCTION rbac.get_permission(slug text) RETURNS rbac.permission
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -659,7 +668,7 @@ BEGIN
 				  DETAIL = 'lim is between 1 and 100.';
 	END IF;
 	IF sort_order IS NULL OR sort_order NOT IN ('asc', 'desc', 'normal') THEN
-		RAISE EXCEPTION 'invalid sort order "%"', coalesce(sort_order, 'NULL')
+		RAISE EXCEPTION 'invalid sort order "%"', coalesce(rbac.shorten(sort_order), 'NULL')
 			USING ERRCODE = 'invalid_parameter_value',
 				  DETAIL = 'sort_order is "asc", "desc" or "normal" (= "desc").';
 	END IF;
@@ -985,6 +994,10 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Pass ''{}'' to remove every permission.';
 	END IF;
+	IF array_ndims(permissions) > 1 THEN
+		RAISE EXCEPTION 'permissions must be a one-dimensional array'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
 	IF array_position(permissions, NULL) IS NOT NULL THEN
 		RAISE EXCEPTION 'permissions must not contain null'
 			USING ERRCODE = 'invalid_parameter_value';
@@ -1195,6 +1208,10 @@ DECLARE
 BEGIN
 	IF role_slugs IS NULL THEN
 		RETURN NULL;
+	END IF;
+	IF array_ndims(role_slugs) > 1 THEN
+		RAISE EXCEPTION 'role slugs must be a one-dimensional array'
+			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF array_position(role_slugs, NULL) IS NOT NULL THEN
 		RAISE EXCEPTION 'role slugs must not contain null'
@@ -1425,7 +1442,7 @@ BEGIN
 		  AND (r.organization_id IS NULL OR r.organization_id = m.organization_id))
 	THEN
 		RAISE EXCEPTION 'role "%" is not in the priority list of the organization of membership "%"',
-			NEW.role_id, NEW.membership_id
+			rbac.shorten(NEW.role_id), rbac.shorten(NEW.membership_id)
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	RETURN NEW;
@@ -1532,6 +1549,10 @@ BEGIN
 	END IF;
 	IF cardinality(role_slugs) = 0 THEN
 		RAISE EXCEPTION 'a membership needs at least one role'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_ndims(role_slugs) > 1 THEN
+		RAISE EXCEPTION 'role slugs must be a one-dimensional array'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	IF array_position(role_slugs, NULL) IS NOT NULL THEN
