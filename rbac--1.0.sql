@@ -742,6 +742,12 @@ BEGIN
 			USING ERRCODE = 'insufficient_privilege',
 				  DETAIL = 'System permissions cannot be deleted.';
 	END IF;
+	-- lock it first: a grant committed meanwhile is then seen and touched
+	PERFORM 1 FROM rbac.permission x WHERE x.id = p.id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'permission "%" does not exist', p.slug
+			USING ERRCODE = 'undefined_object';
+	END IF;
 	PERFORM rbac.touch_roles_with_permission(p.slug);
 	DELETE FROM rbac.permission x WHERE x.id = p.id;
 END
@@ -821,6 +827,31 @@ END
 $$;
 COMMENT ON FUNCTION rbac.own_organization_role(text, text) IS
 'the organization''s own role with this slug (not an environment role); 42704 if there is none';
+
+-- Lock a role row (a concurrent delete that committed meanwhile: 42704).
+CREATE FUNCTION rbac.lock_role(r rbac.role, exclusive boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF exclusive THEN
+		PERFORM 1 FROM rbac.role x WHERE x.id = r.id FOR UPDATE;
+	ELSE
+		PERFORM 1 FROM rbac.role x WHERE x.id = r.id FOR KEY SHARE;
+	END IF;
+	IF NOT FOUND THEN
+		IF r.organization_id IS NULL THEN
+			RAISE EXCEPTION 'role "%" does not exist', r.slug
+				USING ERRCODE = 'undefined_object';
+		ELSE
+			RAISE EXCEPTION 'role "%" does not exist in organization "%"', r.slug, r.organization_id
+				USING ERRCODE = 'undefined_object';
+		END IF;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.lock_role(rbac.role, boolean) IS
+'locks the role''s row (FOR UPDATE when exclusive, else FOR KEY SHARE) so that it cannot be deleted under the caller; 42704 if a concurrent transaction deleted it';
 
 CREATE FUNCTION rbac.insert_role(organization_id text, slug text, name text, description text,
 								 resource_type_slug text)
@@ -1014,7 +1045,7 @@ BEGIN
 			USING ERRCODE = 'undefined_object';
 	END IF;
 	-- lock the role row: concurrent changes to one role's grants serialize
-	PERFORM 1 FROM rbac.role x WHERE x.id = r.id FOR UPDATE;
+	PERFORM rbac.lock_role(r, true);
 	IF mode IN ('set', 'remove') THEN
 		DELETE FROM rbac.role_permission rp
 		WHERE rp.role_id = r.id
@@ -1121,7 +1152,11 @@ AS $$
 DECLARE
 	r rbac.role;
 BEGIN
+	-- take the list's lock first: the role is looked up after any
+	-- concurrent change to the list has committed
+	PERFORM rbac.lock_list(NULL);
 	r := rbac.get_role(slug);
+	PERFORM rbac.lock_role(r, false);
 	PERFORM rbac.move_in_list(NULL, r.id, priority);
 	UPDATE rbac.role x SET updated_at = clock_timestamp() WHERE x.id = r.id
 	RETURNING * INTO r;
@@ -1140,8 +1175,10 @@ AS $$
 DECLARE
 	r rbac.role;
 BEGIN
-	r := rbac.get_organization_role(organization_id, slug);
+	PERFORM rbac.require(organization_id, 'organization id');
 	PERFORM rbac.lock_list(organization_id);
+	r := rbac.get_organization_role(organization_id, slug);
+	PERFORM rbac.lock_role(r, false);
 	PERFORM rbac.ensure_own_order(organization_id);
 	PERFORM rbac.move_in_list(organization_id, r.id, priority);
 	UPDATE rbac.role x SET updated_at = clock_timestamp() WHERE x.id = r.id
@@ -1164,12 +1201,16 @@ AS $$
 DECLARE
 	r rbac.role;
 BEGIN
+	IF organization_id IS NOT NULL THEN
+		PERFORM organization_id::rbac.organization_id;
+	END IF;
+	PERFORM rbac.lock_list(organization_id);
 	IF organization_id IS NULL THEN
 		r := rbac.get_role(slug);
 	ELSE
 		r := rbac.get_organization_role(organization_id, slug);
 	END IF;
-	PERFORM rbac.lock_list(organization_id);
+	PERFORM rbac.lock_role(r, false);
 	UPDATE rbac.default_role d SET role_id = r.id
 	WHERE d.organization_id IS NOT DISTINCT FROM set_default_role.organization_id;
 	IF NOT FOUND THEN
@@ -1545,6 +1586,7 @@ BEGIN
 				USING ERRCODE = 'object_not_in_prerequisite_state',
 					  HINT = 'Pass role slugs, or set a default role with rbac.set_default_role().';
 		END IF;
+		PERFORM rbac.lock_role(r, false);
 		RETURN ARRAY[r.id];
 	END IF;
 	IF cardinality(role_slugs) = 0 THEN
@@ -1561,6 +1603,7 @@ BEGIN
 	END IF;
 	FOREACH s IN ARRAY role_slugs LOOP
 		r := rbac.get_organization_role(organization_id, s);
+		PERFORM rbac.lock_role(r, false);
 		IF NOT r.id = ANY (ids) THEN
 			ids := ids || r.id;
 		END IF;
@@ -1648,8 +1691,13 @@ BEGIN
 		RAISE EXCEPTION 'role slugs must not be null'
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	ids := rbac.membership_role_ids(organization_id, role_slugs);
 	PERFORM 1 FROM rbac.membership x WHERE x.id = m.id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'organization membership of user "%" in organization "%" does not exist',
+			user_id, organization_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	ids := rbac.membership_role_ids(organization_id, role_slugs);
 	DELETE FROM rbac.membership_role mr WHERE mr.membership_id = m.id AND mr.role_id <> ALL (ids);
 	INSERT INTO rbac.membership_role (membership_id, role_id)
 	SELECT m.id, unnest(ids)

@@ -8,7 +8,8 @@
 #   postgresql-server-dev-N     pg_config, PGXS, pg_regress, pg_isolation_regress,
 #                               the PostgreSQL::Test perl modules for TAP tests
 #   libipc-run-perl             IPC::Run, needed by the TAP tests
-#   clang                       for the fuzz targets
+#   clang, libclang-rt-dev      for the fuzz targets (libFuzzer and the
+#                               sanitizer runtimes are only recommended by clang)
 #
 # Quiet when everything is present. As root it installs what is missing with
 # apt-get; as another user it prints the sudo command to run and exits 1.
@@ -37,6 +38,7 @@ packages=(
 	"postgresql-server-dev-$PG_MAJOR"
 	libipc-run-perl
 	clang
+	libclang-rt-dev
 )
 
 # pg_virtualenv and the server itself come from packages this script does not

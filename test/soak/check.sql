@@ -1,0 +1,59 @@
+-- The soak's final check (test/soak/run.sh): run by the backend that called
+-- the checks all through the run (its cache is warm), after every writer
+-- stopped.  Exits non-zero (ON_ERROR_STOP) if an invariant is violated or a
+-- cached answer differs from the reference in this or any earlier round.
+\set ON_ERROR_STOP 1
+\pset footer off
+\echo
+\echo == catalog invariants (violations must be 0)
+CREATE TEMP TABLE final_structure AS SELECT * FROM soak.structure();
+TABLE final_structure;
+
+\echo == cached checks against the SQL reference, final round (mismatches must be 0)
+CREATE TEMP TABLE final_compare AS SELECT * FROM soak.compare(1000000);
+SELECT kind, pairs, mismatches FROM final_compare ORDER BY kind;
+SELECT sum(pairs) AS pairs_compared_final FROM final_compare;
+
+\echo == the same during the run, in rounds with the writers paused between transactions
+SELECT count(DISTINCT round) AS rounds, sum(pairs) AS pairs_compared, sum(mismatches) AS mismatches
+FROM soak.round_result WHERE round < 1000000;
+
+\echo == first mismatches (none expected)
+SELECT * FROM soak.mismatch ORDER BY round, kind, subject, org, perm LIMIT 20;
+
+\echo == the catalog now
+SELECT (SELECT count(*) FROM rbac.permission) AS permissions,
+	   (SELECT count(*) FROM rbac.role WHERE organization_id IS NULL) AS environment_roles,
+	   (SELECT count(*) FROM rbac.role WHERE organization_id IS NOT NULL) AS organization_roles,
+	   (SELECT count(*) FROM rbac.role_permission) AS grants,
+	   (SELECT count(*) FROM rbac.organization_order) AS own_orders,
+	   (SELECT count(*) FROM rbac.membership) AS memberships,
+	   (SELECT count(*) FROM rbac.membership_role) AS membership_roles;
+
+\echo == ties: roles sharing a sort key in one list (ordered by the tie-break; information only)
+SELECT count(*) AS tied_places FROM (
+	SELECT l.org, p.sort_key
+	FROM (SELECT NULL::text AS org UNION ALL SELECT id FROM soak.org) l
+	CROSS JOIN LATERAL rbac.priority_list(l.org) p
+	GROUP BY 1, 2 HAVING count(*) > 1) t;
+
+\echo == outcomes of the admin writes (errors: those concurrent writers cause)
+SELECT op, count(*) AS calls, count(*) FILTER (WHERE state = 'ok') AS ok,
+	   count(*) FILTER (WHERE state <> 'ok') AS errors
+FROM soak.outcome GROUP BY op ORDER BY op;
+SELECT state, message, count(*) AS n, string_agg(DISTINCT op, ', ') AS ops
+FROM soak.outcome WHERE state <> 'ok'
+GROUP BY 1, 2 ORDER BY 1, 3 DESC;
+
+DO $$
+DECLARE
+	bad_structure bigint := (SELECT sum(violations) FROM final_structure);
+	bad_checks bigint := (SELECT sum(mismatches) FROM soak.round_result);
+BEGIN
+	IF bad_structure > 0 OR bad_checks > 0 THEN
+		RAISE EXCEPTION 'soak invariants violated: % catalog violations, % cached answers differing from the reference',
+			bad_structure, bad_checks;
+	END IF;
+END
+$$;
+\echo soak invariants hold
