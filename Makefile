@@ -26,7 +26,7 @@ REGRESS = slugs ids permissions roles organization_roles priority json checks rl
 	memberships principal privileges hostile
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
-ISOLATION = cache_visibility membership_visibility
+ISOLATION = cache_visibility membership_visibility concurrency
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 
@@ -47,9 +47,14 @@ demo:
 test:
 	@test/run.sh test
 
-.PHONY: bench
+.PHONY: bench fuzz soak
 bench:
 	@test/bench/run.sh
 
+fuzz:
+	@test/fuzz/run.sh
+
+soak:
+	@test/soak/run.sh
 
 EXTRA_CLEAN = build
