@@ -29,6 +29,8 @@ REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 ISOLATION = cache_visibility membership_visibility concurrency
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Werror

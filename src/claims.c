@@ -227,6 +227,29 @@ parse_word(Parser *p, const char *w)
 	return true;
 }
 
+/*
+ * After a member of an array or object: 1 if a comma follows (another
+ * member comes), 0 if the closing bracket does (consumed), -1 otherwise.
+ */
+static int
+after_member(Parser *p, char close)
+{
+	skip_ws(p);
+	if (p->pos >= p->len)
+		return -1;
+	if (p->s[p->pos] == ',')
+	{
+		p->pos++;
+		return 1;
+	}
+	if (p->s[p->pos] == close)
+	{
+		p->pos++;
+		return 0;
+	}
+	return -1;
+}
+
 static bool parse_value(Parser *p, int depth);
 
 /* Parse an array or object at p->pos, validating every member. */
@@ -260,20 +283,15 @@ parse_container(Parser *p, int depth, bool object)
 		}
 		if (!parse_value(p, depth + 1))
 			return false;
-		skip_ws(p);
-		if (p->pos >= p->len)
-			return false;
-		if (p->s[p->pos] == ',')
+		switch (after_member(p, close))
 		{
-			p->pos++;
-			continue;
+			case 1:
+				continue;
+			case 0:
+				return true;
+			default:
+				return false;
 		}
-		if (p->s[p->pos] == close)
-		{
-			p->pos++;
-			return true;
-		}
-		return false;
 	}
 }
 
@@ -347,6 +365,7 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 		{
 			char		key[16];
 			size_t		klen;
+			int			more;
 
 			skip_ws(&p);
 			if (!parse_string(&p, key, sizeof(key), &klen))
@@ -397,20 +416,11 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 						}
 						else if (!parse_value(&p, 2))
 							goto bad;
-						skip_ws(&p);
-						if (p.pos >= p.len)
+						more = after_member(&p, ']');
+						if (more < 0)
 							goto bad;
-						if (p.s[p.pos] == ',')
-						{
-							p.pos++;
-							continue;
-						}
-						if (p.s[p.pos] == ']')
-						{
-							p.pos++;
+						if (more == 0)
 							break;
-						}
-						goto bad;
 					}
 				}
 			}
@@ -433,20 +443,11 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 				if (!parse_value(&p, 1))
 					goto bad;
 			}
-			skip_ws(&p);
-			if (p.pos >= p.len)
+			more = after_member(&p, '}');
+			if (more < 0)
 				goto bad;
-			if (p.s[p.pos] == ',')
-			{
-				p.pos++;
-				continue;
-			}
-			if (p.s[p.pos] == '}')
-			{
-				p.pos++;
+			if (more == 0)
 				break;
-			}
-			goto bad;
 		}
 	}
 	skip_ws(&p);

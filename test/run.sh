@@ -239,14 +239,26 @@ run_tap_suite() {
 		logged "$log" "${cmd[@]}"
 	fi
 	status=$?
-	# prove: "Files=3, Tests=42, ..." then "Result: PASS|FAIL"; on FAIL the
-	# "Test Summary Report" has one "t/x.pl (Wstat: ...)" line per failed file
+	# prove: "Files=3, Tests=42, ..." then "Result: PASS|FAIL".  Its "Test
+	# Summary Report" has a "t/x.pl (Wstat: W Tests: N Failed: F)" line for
+	# every file with something to report, passed ones with a "TODO passed"
+	# note included: a file failed if W or F is not 0 or it has parse errors.
+	tap_failed_files() {
+		awk '
+			/^[^ ]+\.pl +\(Wstat: / {
+				file = $1
+				if ($0 !~ /Wstat: 0 / || $0 ~ /Failed: [1-9]/) print file
+				next
+			}
+			/^  Parse errors:/ && file != "" { print file }
+		' "$1" | sort -u
+	}
 	files="$(sed -n 's/^Files=\([0-9]*\),.*/\1/p' "$log" | tail -n 1)"
 	if [ -z "$files" ]; then
 		warn "TAP: prove did not run (exit $status)"
 		p=0; f=1
 	else
-		f="$(grep -cE '^[^ ]+\.pl +\(Wstat: ' "$log")"
+		f="$(tap_failed_files "$log" | grep -c .)"
 		if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
 			f=1
 		fi
@@ -259,7 +271,7 @@ run_tap_suite() {
 		# each failed test's own log (PostgreSQL::Test::Utils writes regress_log_NAME),
 		# then the logs of the servers it started
 		local t l
-		grep -oE '^[^ ]+\.pl +\(Wstat: ' "$log" | sed 's/ .*//' |
+		tap_failed_files "$log" |
 		while IFS= read -r t; do
 			t="$(basename "$t" .pl)"
 			for l in "$tree"/tmp_check/log/regress_log_"$t" "$tree"/tmp_check/log/"$t"_*.log; do
