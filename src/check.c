@@ -39,7 +39,7 @@ PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 
 /* organization ids up to this many bytes get a slot in a call site's table */
 #define ORG_INLINE		32
-#define ORG_SLOTS_MAX	16384
+#define ORG_SLOTS_MAX	65536
 
 /* One remembered answer for an organization (role and permission fixed). */
 typedef struct OrgSlot
@@ -308,17 +308,17 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
 	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2);
+	bool		same_role = memo_same(&m->args[0], rs, rlen);
+	bool		same_perm = memo_same(&m->args[1], ps, plen);
 	uint64		gen;
 
-	if (m->generation == rbac_generation &&
-		memo_same(&m->args[0], rs, rlen) &&
-		memo_same(&m->args[1], ps, plen) &&
+	if (m->generation == rbac_generation && same_role && same_perm &&
 		(!with_org || memo_same(&m->args[2], os, olen)))
 		PG_RETURN_BOOL(m->result);
 
-	if (!memo_same(&m->args[1], ps, plen))
+	if (!same_perm)
 		memo_store_perm(fcinfo, m, 1, ps, plen);
-	if (!memo_same(&m->args[0], rs, rlen))
+	if (!same_role)
 		memo_store_role(fcinfo, m, rs, rlen);
 	gen = rbac_generation;
 	m->generation = 0;
@@ -470,6 +470,8 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 	const char *ps = VARDATA_ANY(perm);
 	int			plen = VARSIZE_ANY_EXHDR(perm);
 	CheckMemo  *m = (CheckMemo *) fcinfo->flinfo->fn_extra;
+	bool		same_user;
+	bool		same_perm;
 	uint64		gen;
 
 	if (m == NULL)
@@ -480,15 +482,15 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 		m->args[1].stable = arg_is_const(fcinfo->flinfo, 2);
 		fcinfo->flinfo->fn_extra = m;
 	}
-	if (m->generation == rbac_generation &&
-		memo_same(&m->args[0], us, ulen) &&
-		memo_same(&m->args[1], ps, plen) &&
+	same_user = memo_same(&m->args[0], us, ulen);
+	same_perm = memo_same(&m->args[1], ps, plen);
+	if (m->generation == rbac_generation && same_user && same_perm &&
 		memo_same(&m->args[2], os, olen))
 		PG_RETURN_BOOL(m->result);
 
-	if (!memo_same(&m->args[1], ps, plen))
+	if (!same_perm)
 		memo_store_perm(fcinfo, m, 1, ps, plen);
-	if (!memo_same(&m->args[0], us, ulen))
+	if (!same_user)
 	{
 		memo_store(fcinfo, &m->args[0], us, ulen);
 		m->orgs_generation = 0;
