@@ -11,14 +11,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 PG_MAJOR=${PG_MAJOR:-15}
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
-[ -x test/setup.sh ] && test/setup.sh
-make -s PG_CONFIG="$PG_CONFIG" >/dev/null
-if [ "$(id -u)" = 0 ]; then
-	make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
-else
-	sudo -n make -s PG_CONFIG="$PG_CONFIG" install >/dev/null || {
-		echo "run: sudo make PG_CONFIG=$PG_CONFIG install" >&2; exit 1; }
-fi
+PG_MAJOR="$PG_MAJOR" PG_CONFIG="$PG_CONFIG" test/install.sh
 export SOAK_OUT=$(mktemp -d)
 chmod 777 "$SOAK_OUT"
 export PATH="$("$PG_CONFIG" --bindir):$PATH"
