@@ -23,7 +23,7 @@ DATA = rbac--1.0.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile
+	memberships principal privileges hostile parallel
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency
