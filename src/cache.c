@@ -38,8 +38,8 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-/* more entries than this and the cache starts over (bounds memory) */
-#define RBAC_CACHE_MAX_ROLES	65536
+/* more roles and memberships than this and the cache starts over */
+#define RBAC_CACHE_MAX_ENTRIES	65536
 /* grants above this count get a hash index */
 #define RBAC_EXACT_LINEAR_MAX	8
 
@@ -216,7 +216,7 @@ static void
 cache_sync(void)
 {
 	if (cache_generation == rbac_generation && cache_cxt != NULL &&
-		roles.n + members.n < RBAC_CACHE_MAX_ROLES)
+		roles.n + members.n < RBAC_CACHE_MAX_ENTRIES)
 		return;
 	if (cache_cxt == NULL)
 		cache_cxt = AllocSetContextCreate(CacheMemoryContext, "rbac cache",
@@ -330,41 +330,6 @@ index_exact(RbacRole *r)
 	}
 }
 
-/* Read the grants of the role with this id into the entry. */
-static void
-load_grants(RbacRole *r, Datum role_id)
-{
-	Relation	rel;
-	SysScanDesc scan;
-	ScanKeyData key[1];
-	HeapTuple	tup;
-	int			cap_exact = 0;
-	int			cap_wild = 0;
-
-	rel = try_table_open(catalog.role_permission, AccessShareLock);
-	if (rel == NULL)
-	{
-		r->found = false;
-		return;
-	}
-	ScanKeyInit(&key[0], catalog.rp_role_att, BTEqualStrategyNumber, F_TEXTEQ, role_id);
-	scan = systable_beginscan(rel, catalog.role_permission_pkey, true, NULL, 1, key);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
-	{
-		bool		isnull;
-		Datum		d = heap_getattr(tup, catalog.rp_slug_att, RelationGetDescr(rel), &isnull);
-		text	   *t;
-
-		if (isnull)
-			continue;
-		t = DatumGetTextPP(d);
-		add_grant(r, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &cap_exact, &cap_wild);
-	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	index_exact(r);
-}
-
 /*
  * Scan an index of a table for the tuples matching the keys (text
  * equality on the given columns), calling fn on each; false if the table
@@ -392,6 +357,46 @@ scan_text_keys(Oid relid, Oid indexid, int nkeys, const AttrNumber *atts,
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
 	return true;
+}
+
+/* The state of a grants load: the entry and its arrays' capacities. */
+typedef struct GrantsLoad
+{
+	RbacRole   *r;
+	int			cap_exact;
+	int			cap_wild;
+} GrantsLoad;
+
+/* scan callback: one grant of the role */
+static void
+grant_tuple(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	GrantsLoad *gl = (GrantsLoad *) arg;
+	bool		isnull;
+	Datum		d = heap_getattr(tup, catalog.rp_slug_att, desc, &isnull);
+	text	   *t;
+
+	if (isnull)
+		return;
+	t = DatumGetTextPP(d);
+	add_grant(gl->r, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &gl->cap_exact, &gl->cap_wild);
+}
+
+/* Read the grants of the role with this id into the entry. */
+static void
+load_grants(RbacRole *r, Datum role_id)
+{
+	GrantsLoad	gl = {r, 0, 0};
+	AttrNumber	atts[1] = {catalog.rp_role_att};
+	Datum		values[1] = {role_id};
+
+	if (!scan_text_keys(catalog.role_permission, catalog.role_permission_pkey,
+						1, atts, values, grant_tuple, &gl))
+	{
+		r->found = false;
+		return;
+	}
+	index_exact(r);
 }
 
 /* A copy of a text column of a tuple, or 0 for NULL. */
@@ -489,8 +494,8 @@ role_lookup(const char *org, int orglen, const char *slug, int slen,
 }
 
 /*
- * Run a loader with the cache prepared: synced, catalog OIDs known.  A
- * loader that fails leaves the cache to be emptied on next use.
+ * Prepare the cache for a lookup at an entry point: synced, catalog OIDs
+ * known.  False if rbac's catalog cannot be found.
  */
 static bool
 cache_enter(void)
@@ -690,6 +695,27 @@ rbac_member_grants(const RbacMember *m, const char *perm, int plen, uint32 phash
 		if (rbac_role_grants(m->roles[i], perm, plen, phash))
 			return true;
 	return false;
+}
+
+/*
+ * Does the role named by this slug grant the permission?  The slug and the
+ * permission are valid, with their hashes.  orglen < 0: no organization,
+ * the slug names an environment role.  With an organization, a slug that
+ * begins with "org-" names that organization's role, any other an
+ * environment role.
+ */
+bool
+rbac_check_role(const char *slug, int slen, uint32 slug_hash,
+				const char *org, int orglen,
+				const char *perm, int plen, uint32 phash)
+{
+	/* at most 128 characters of at most 4 bytes each */
+	if (orglen > RBAC_ORG_ID_MAX_LEN * 4)
+		return false;
+	if (orglen >= 0 && (slen < 4 || memcmp(slug, "org-", 4) != 0))
+		orglen = -1;
+	return rbac_role_grants(rbac_cache_role(org, orglen, slug, slen, slug_hash),
+							perm, plen, phash);
 }
 
 /* Does the role grant the requested permission slug (hash precomputed)? */

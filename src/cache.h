@@ -53,6 +53,9 @@ extern RbacMember *rbac_cache_member(const char *user, int ulen,
 extern bool rbac_member_grants(const RbacMember *m, const char *perm, int plen,
 							   uint32 phash);
 extern List *rbac_member_organizations(const char *user, int ulen);
+extern bool rbac_check_role(const char *slug, int slen, uint32 slug_hash,
+							const char *org, int orglen,
+							const char *perm, int plen, uint32 phash);
 extern bool rbac_role_grants(const RbacRole *role, const char *perm, int plen,
 							 uint32 phash);
 extern uint32 rbac_hash_slug(const char *s, int len);

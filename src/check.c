@@ -103,9 +103,12 @@ arg_is_const(FmgrInfo *flinfo, int argno)
 	return IsA(list_nth(args, argno), Const);
 }
 
-/* The memo of this call site, made on first use. */
+/*
+ * The memo of this call site, made on first use.  Memo argument i holds
+ * call argument argno[i] (argno NULL: argument i).
+ */
 static CheckMemo *
-get_memo(FunctionCallInfo fcinfo, int nargs)
+get_memo(FunctionCallInfo fcinfo, int nargs, const int *argno)
 {
 	CheckMemo  *m = (CheckMemo *) fcinfo->flinfo->fn_extra;
 
@@ -113,7 +116,7 @@ get_memo(FunctionCallInfo fcinfo, int nargs)
 	{
 		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CheckMemo));
 		for (int i = 0; i < nargs; i++)
-			m->args[i].stable = arg_is_const(fcinfo->flinfo, i);
+			m->args[i].stable = arg_is_const(fcinfo->flinfo, argno ? argno[i] : i);
 		fcinfo->flinfo->fn_extra = m;
 	}
 	return m;
@@ -158,29 +161,17 @@ memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
 }
 
 /*
- * Does one role grant the permission?  The slug is valid and slug_hash its
- * hash; the permission is valid and phash its hash.  orglen < 0: no
- * organization given, the slug names an environment role.  With an
- * organization, a slug that begins with "org-" names that organization's
- * role, any other an environment role.
+ * Does one role grant the permission (see rbac_check_role)?  An empty
+ * organization id is no organization at all: false.
  */
-static bool
+static inline bool
 check_role(const char *slug, int slen, uint32 slug_hash,
 		   const char *org, int orglen,
 		   const char *perm, int plen, uint32 phash)
 {
-	RbacRole   *r;
-
-	if (orglen >= 0)
-	{
-		/* at most 128 characters of at most 4 bytes each */
-		if (orglen == 0 || orglen > RBAC_ORG_ID_MAX_LEN * 4)
-			return false;
-		if (slen < 4 || memcmp(slug, "org-", 4) != 0)
-			orglen = -1;
-	}
-	r = rbac_cache_role(org, orglen, slug, slen, slug_hash);
-	return rbac_role_grants(r, perm, plen, phash);
+	if (orglen == 0)
+		return false;
+	return rbac_check_role(slug, slen, slug_hash, org, orglen, perm, plen, phash);
 }
 
 /* Is this a plausible user or organization id (1 to 128 characters)? */
@@ -307,7 +298,7 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	int			plen = VARSIZE_ANY_EXHDR(perm);
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
-	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2);
+	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2, NULL);
 	bool		same_role = memo_same(&m->args[0], rs, rlen);
 	bool		same_perm = memo_same(&m->args[1], ps, plen);
 	uint64		gen;
@@ -407,7 +398,7 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 	int			plen = VARSIZE_ANY_EXHDR(perm);
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
-	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2);
+	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2, NULL);
 	uint64		gen;
 	bool		result = false;
 
@@ -469,19 +460,12 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 	int			olen = VARSIZE_ANY_EXHDR(org);
 	const char *ps = VARDATA_ANY(perm);
 	int			plen = VARSIZE_ANY_EXHDR(perm);
-	CheckMemo  *m = (CheckMemo *) fcinfo->flinfo->fn_extra;
+	static const int argno[MEMO_NARGS] = {0, 2, 1};	/* user, permission, org */
+	CheckMemo  *m = get_memo(fcinfo, MEMO_NARGS, argno);
 	bool		same_user;
 	bool		same_perm;
 	uint64		gen;
 
-	if (m == NULL)
-	{
-		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CheckMemo));
-		m->args[0].stable = arg_is_const(fcinfo->flinfo, 0);
-		m->args[2].stable = arg_is_const(fcinfo->flinfo, 1);
-		m->args[1].stable = arg_is_const(fcinfo->flinfo, 2);
-		fcinfo->flinfo->fn_extra = m;
-	}
 	same_user = memo_same(&m->args[0], us, ulen);
 	same_perm = memo_same(&m->args[1], ps, plen);
 	if (m->generation == rbac_generation && same_user && same_perm &&

@@ -235,19 +235,9 @@ principal_grants(const Principal *p, const char *org, int olen,
 								  perm, plen, phash);
 	}
 	for (int i = 0; i < p->nroles; i++)
-	{
-		int			ol = org ? olen : -1;
-		RbacRole   *r;
-
-		if (ol > RBAC_ORG_ID_MAX_LEN * 4)
-			return false;
-		/* with an organization, only org- slugs name its own roles */
-		if (ol >= 0 && (p->roles_len[i] < 4 || memcmp(p->roles[i], "org-", 4) != 0))
-			ol = -1;
-		r = rbac_cache_role(org, ol, p->roles[i], p->roles_len[i], p->roles_hash[i]);
-		if (rbac_role_grants(r, perm, plen, phash))
+		if (rbac_check_role(p->roles[i], p->roles_len[i], p->roles_hash[i],
+							org, org ? olen : -1, perm, plen, phash))
 			return true;
-	}
 	return false;
 }
 

@@ -17,7 +17,6 @@
 
 /* cache.c */
 extern void rbac_cache_init(void);
-extern uint64 rbac_cache_generation(void);
 
 /* principal.c */
 extern void rbac_principal_init(void);
