@@ -17,13 +17,14 @@ OBJS = \
 	src/cache.o \
 	src/check.o \
 	src/claims.o \
-	src/principal.o
+	src/principal.o \
+	src/guard.o
 
-DATA = rbac--1.0.sql
+DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel
+	memberships principal privileges hostile parallel trust json_mutators
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency

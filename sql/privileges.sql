@@ -139,6 +139,10 @@ DROP ROLE IF EXISTS rbac_test_priv_app;
 DROP ROLE IF EXISTS rbac_test_priv_admin;
 RESET client_min_messages;
 CREATE ROLE rbac_test_priv_app NOLOGIN;
+-- (1.1) the principal settings are superuser-only; the administrator opens
+-- them to the role that names the principal, and says the claims count
+GRANT SET ON PARAMETER rbac.user_id, rbac.organization_id, rbac.role TO rbac_test_priv_app;
+SET rbac.jwt_claims = 'trusted';
 
 -- every management and read function, and the internals they share
 CREATE TEMP TABLE app_calls (n serial, sql text);
@@ -599,7 +603,7 @@ RESET client_min_messages;
 --
 -- 5. Trusted install: a non-superuser with CREATE on the database
 --
-SELECT trusted, superuser FROM pg_available_extension_versions WHERE name = 'rbac';
+SELECT version, trusted, superuser FROM pg_available_extension_versions WHERE name = 'rbac' ORDER BY version;
 -- start from nothing: DROP EXTENSION leaves the schema rbac behind
 SET client_min_messages = warning;
 DROP EXTENSION rbac CASCADE;
@@ -615,10 +619,12 @@ SET ROLE rbac_test_owner;
 SELECT rolsuper FROM pg_roles WHERE rolname = current_user;
 CREATE EXTENSION rbac;
 RESET ROLE;
--- the installer owns the extension (and, as PostgreSQL creates it as the
--- current user, the schema); the objects belong to the bootstrap superuser
+-- the installer owns the extension; the objects belong to the bootstrap
+-- superuser, and (1.1) so does the schema, which PostgreSQL creates as the
+-- installer: the 1.1 step gives it to the role running the script, so the
+-- installer can neither add to it nor rename it (SPEC 5.1)
 SELECT e.extowner = 'rbac_test_owner'::regrole AS extension_owned_by_installer,
-	   n.nspowner = 'rbac_test_owner'::regrole AS schema_owned_by_installer,
+	   (SELECT rolsuper FROM pg_roles r WHERE r.oid = n.nspowner) AS schema_owned_by_superuser,
 	   (SELECT rolsuper FROM pg_roles r WHERE r.oid = c.relowner) AS tables_owned_by_superuser,
 	   (SELECT bool_and(r.rolsuper) FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 		WHERE p.pronamespace = n.oid) AS functions_owned_by_superuser
@@ -643,8 +649,14 @@ SELECT pg_temp.err($$ALTER FUNCTION rbac.role_has_permission(text, text) SECURIT
 SELECT pg_temp.err($$ALTER TABLE rbac.permission DISABLE TRIGGER permission_guard$$) AS disable_trigger;
 SELECT pg_temp.err($$SET session_replication_role = replica$$) AS skip_triggers;
 SELECT pg_temp.err($$DROP FUNCTION rbac.permission_guard() CASCADE$$) AS drop_member;
--- delegation: the owner holds the table privileges WITH GRANT OPTION
-GRANT USAGE ON SCHEMA rbac TO rbac_test_owner_admin;
+SELECT pg_temp.err($$ALTER SCHEMA rbac RENAME TO rbac_old$$) AS rename_schema;
+SELECT pg_temp.err($$CREATE FUNCTION rbac.shorten(v rbac.organization_id) RETURNS text
+	LANGUAGE sql AS 'SELECT v::text'$$) AS overload_on_domain;
+SELECT has_schema_privilege('rbac_test_owner', 'rbac', 'CREATE') AS owner_may_create,
+	   has_schema_privilege('public', 'rbac', 'CREATE') AS public_may_create,
+	   has_schema_privilege('public', 'rbac', 'USAGE') AS public_may_use;
+-- delegation: the owner holds the table privileges WITH GRANT OPTION (USAGE
+-- on the schema is PUBLIC's)
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA rbac TO rbac_test_owner_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA rbac TO rbac_test_owner_admin;
 RESET ROLE;
@@ -670,6 +682,7 @@ DROP OWNED BY rbac_test_priv_app, rbac_test_priv_admin, rbac_test_owner_admin, r
 DROP ROLE rbac_test_owner_admin;
 DROP ROLE rbac_test_owner;
 DROP ROLE rbac_test_priv_admin;
+REVOKE SET ON PARAMETER rbac.user_id, rbac.organization_id, rbac.role FROM rbac_test_priv_app;
 DROP ROLE rbac_test_priv_app;
 CREATE EXTENSION rbac;
 RESET client_min_messages;
