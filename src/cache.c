@@ -4,20 +4,33 @@
  *	  A per-backend cache of the roles and grants that the checks read,
  *	  never stale (see ENGINEERING.md, after pg_cron and Citus):
  *
- *	  - statement-level triggers on rbac's catalog tables call
+ *	  - statement-level triggers on rbac's catalog tables (ENABLE ALWAYS) and
+ *		row-level ones that fire only in the replica role (logical
+ *		replication apply workers fire row triggers only) call
  *		rbac.invalidate_cache(), which queues a relcache invalidation of the
- *		table.  It is transactional: other backends process it after commit
- *		(at their next transaction start at the latest), the writing backend
+ *		table.  Other backends process it after commit, the writing backend
  *		at its next command, and an aborted transaction's own changes are
  *		flushed locally at abort.
  *	  - one relcache callback, registered in _PG_init, bumps a generation
  *		counter when the relation is one of rbac's tables or InvalidOid
  *		(a full reset after an invalidation queue overflow).
- *	  - the cache lives in its own memory context under CacheMemoryContext.
- *		It is emptied lazily on the first use after the generation moved,
- *		and entries are loaded one role at a time on demand, with index
- *		scans under a fresh catalog snapshot (no caller privileges needed),
- *		so a backend that touches a few organizations holds only those.
+ *	  - rbac's tables are found through the extension: the schema it was
+ *		created in (by OID, so a renamed schema and a look-alike under the
+ *		old name change nothing) and its member objects, with the types of
+ *		the columns read checked.  Indexes are looked up after each table
+ *		open, so REINDEX CONCURRENTLY cannot leave a stale OID behind; a
+ *		missing index means a heap scan, never an error.
+ *	  - rows are read under the active snapshot of the query the check runs
+ *		in, so every check of one statement (a cursor included, parallel
+ *		workers included) answers from one catalog state, the one an SQL
+ *		join over the catalog would see.  The cache's contents are shared by
+ *		later queries only while that is safe: they were read under a
+ *		snapshot taken after the last invalidation this backend processed
+ *		(xactCompletionCount tells), and the next query's snapshot is no
+ *		older.  Otherwise the cache is pinned to the query's snapshot and
+ *		emptied when another query comes.
+ *	  - the cache lives in its own memory context under CacheMemoryContext,
+ *		emptied lazily, and loaded one role or membership at a time on demand.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,61 +40,136 @@
 #include "access/htup_details.h"
 #include "access/stratnum.h"
 #include "access/table.h"
+#include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 
 /* more roles and memberships than this and the cache starts over */
 #define RBAC_CACHE_MAX_ENTRIES	65536
 /* grants above this count get a hash index */
 #define RBAC_EXACT_LINEAR_MAX	8
 
-/* the tables whose changes invalidate the cache */
-static const char *const rbac_tables[] = {
+/* rbac's tables, as the extension creates them */
+typedef enum
+{
+	T_PERMISSION, T_ROLE, T_ROLE_PERMISSION, T_ROLE_ORDER, T_ORGANIZATION_ORDER,
+	T_DEFAULT_ROLE, T_MEMBERSHIP, T_MEMBERSHIP_ROLE, T_SETTING, RBAC_NTABLES
+} RbacTable;
+
+static const char *const table_names[RBAC_NTABLES] = {
 	"permission", "role", "role_permission", "role_order",
 	"organization_order", "default_role", "membership",
 	"membership_role", "setting"
 };
-#define RBAC_NTABLES lengthof(rbac_tables)
 
-/* OIDs and attribute numbers of what the cache reads */
+/* the columns the cache reads: all text (or a domain over text) */
+typedef enum
+{
+	C_ROLE_ID, C_ROLE_SLUG, C_ROLE_ORG, C_RP_ROLE, C_RP_SLUG,
+	C_M_ID, C_M_USER, C_M_ORG, C_MR_MEMBERSHIP, C_MR_ROLE, RBAC_NCOLUMNS
+} RbacColumn;
+
+static const struct
+{
+	RbacTable	table;
+	const char *name;
+}			column_names[RBAC_NCOLUMNS] = {
+	{T_ROLE, "id"}, {T_ROLE, "slug"}, {T_ROLE, "organization_id"},
+	{T_ROLE_PERMISSION, "role_id"}, {T_ROLE_PERMISSION, "permission_slug"},
+	{T_MEMBERSHIP, "id"}, {T_MEMBERSHIP, "user_id"}, {T_MEMBERSHIP, "organization_id"},
+	{T_MEMBERSHIP_ROLE, "membership_id"}, {T_MEMBERSHIP_ROLE, "role_id"}
+};
+
+/* the indexes the cache scans, with their leading key columns */
+typedef enum
+{
+	I_ROLE_ENV_SLUG, I_ROLE_ORG_SLUG, I_ROLE_PKEY, I_RP_PKEY, I_M_USER_ORG,
+	I_MR_PKEY, I_M_USER_ORG_PREFIX, RBAC_NINDEXES
+} RbacIndex;
+
+static const struct
+{
+	const char *name;
+	RbacTable	table;
+	int			nkeys;
+	RbacColumn	keys[2];
+}			index_defs[RBAC_NINDEXES] = {
+	{"role_environment_slug_key", T_ROLE, 1, {C_ROLE_SLUG}},
+	{"role_organization_slug_key", T_ROLE, 2, {C_ROLE_ORG, C_ROLE_SLUG}},
+	{"role_pkey", T_ROLE, 1, {C_ROLE_ID}},
+	{"role_permission_pkey", T_ROLE_PERMISSION, 1, {C_RP_ROLE}},
+	{"membership_user_organization_key", T_MEMBERSHIP, 2, {C_M_USER, C_M_ORG}},
+	{"membership_role_pkey", T_MEMBERSHIP_ROLE, 1, {C_MR_MEMBERSHIP}},
+	{"membership_user_organization_key", T_MEMBERSHIP, 1, {C_M_USER}}
+};
+
+/* What the cache knows of rbac's catalog. */
 typedef struct RbacCatalog
 {
 	bool		valid;
+	Oid			extension;
+	Oid			namespace;
 	Oid			tables[RBAC_NTABLES];
-	Oid			role;
-	Oid			role_env_slug_idx;
-	Oid			role_org_slug_idx;
-	Oid			role_permission;
-	Oid			role_permission_pkey;
-	Oid			role_pkey;
-	Oid			membership;
-	Oid			membership_user_org_idx;
-	Oid			membership_role;
-	Oid			membership_role_pkey;
-	AttrNumber	role_id_att;
-	AttrNumber	role_slug_att;
-	AttrNumber	role_org_att;
-	AttrNumber	rp_role_att;
-	AttrNumber	rp_slug_att;
-	AttrNumber	m_id_att;
-	AttrNumber	m_user_att;
-	AttrNumber	m_org_att;
-	AttrNumber	mr_membership_att;
-	AttrNumber	mr_role_att;
+	AttrNumber	atts[RBAC_NCOLUMNS];
 } RbacCatalog;
 
 static RbacCatalog catalog;
 
 uint64		rbac_generation = 1;
-static uint64 cache_generation = 0;
+
+/*
+ * Where the last invalidation left the snapshots: a snapshot may share the
+ * cache's contents only if it saw at least this many transaction
+ * completions and, in the transaction that processed its own change, was
+ * taken after that command.
+ */
+static uint64 inval_completions = 0;
+static LocalTransactionId inval_lxid = InvalidLocalTransactionId;
+static CommandId inval_cid = InvalidCommandId;
+
+/* A snapshot, as far as the cache tells snapshots apart. */
+typedef struct SnapKey
+{
+	Snapshot	snap;
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	uint64		completions;
+	LocalTransactionId lxid;
+} SnapKey;
+
+/* What the cache's contents are consistent with. */
+static struct
+{
+	uint64		generation;		/* rbac_generation when it was last emptied */
+	bool		pinned;			/* valid for the snapshot "key" only */
+	SnapKey		key;
+}			cache_state;
+
+/* The snapshot the entry being loaded is read under (NULL: catalog snapshot). */
+static Snapshot load_snapshot = NULL;
+
 static MemoryContext cache_cxt = NULL;
 /* an open-addressing table of entries that begin with their uint32 hash */
 typedef struct Table
@@ -96,28 +184,34 @@ static Table members;			/* of RbacMember */
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_cache);
 
+/* Transactions completed so far, as the next snapshot will count them. */
+static uint64
+completions_now(void)
+{
+#if PG_VERSION_NUM >= 170000
+	return TransamVariables->xactCompletionCount;
+#else
+	return ShmemVariableCache->xactCompletionCount;
+#endif
+}
+
 /* Relcache callback: note that rbac's catalog changed. */
 static void
 rbac_relcache_callback(Datum arg, Oid relid)
 {
-	if (relid == InvalidOid)
-	{
-		rbac_generation++;
-		catalog.valid = false;
+	/* until the catalog is looked up again, any relation may be ours */
+	bool		ours = (relid == InvalidOid || !catalog.valid);
+
+	for (int i = 0; i < (int) RBAC_NTABLES && !ours; i++)
+		ours = (catalog.tables[i] == relid);
+	if (!ours)
 		return;
-	}
-	if (!catalog.valid)
-		return;
-	for (int i = 0; i < (int) RBAC_NTABLES; i++)
-	{
-		if (catalog.tables[i] == relid)
-		{
-			rbac_generation++;
-			/* a dropped and re-created extension has new OIDs */
-			catalog.valid = false;
-			return;
-		}
-	}
+	rbac_generation++;
+	/* a dropped and re-created extension has new OIDs, an altered table new types */
+	catalog.valid = false;
+	inval_completions = completions_now();
+	inval_lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	inval_cid = IsTransactionState() ? GetCurrentCommandId(false) : InvalidCommandId;
 }
 
 /* Register the callback; called from _PG_init. */
@@ -127,7 +221,10 @@ rbac_cache_init(void)
 	CacheRegisterRelcacheCallback(rbac_relcache_callback, (Datum) 0);
 }
 
-/* rbac.invalidate_cache(): statement-level trigger on rbac's tables */
+/*
+ * rbac.invalidate_cache(): statement-level (and, for replicated changes,
+ * row-level) trigger on rbac's tables
+ */
 Datum
 rbac_invalidate_cache(PG_FUNCTION_ARGS)
 {
@@ -141,63 +238,136 @@ rbac_invalidate_cache(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/* Attribute number of a column, or InvalidAttrNumber. */
-static AttrNumber
-column(Oid rel, const char *name)
+/* The schema an extension was created in, read from pg_extension by OID. */
+Oid
+rbac_extension_namespace(Oid extension)
 {
-	return get_attnum(rel, name);
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			nsp = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(extension));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nsp;
 }
 
-/* Look up the OIDs of rbac's tables and indexes; false if any is missing. */
+/* Is this type text, or a domain over text? */
+static bool
+is_text_type(Oid type)
+{
+	return OidIsValid(type) && getBaseType(type) == TEXTOID;
+}
+
+/*
+ * Find rbac's tables through the extension: its schema by OID, each table
+ * by name in it, and only if it is an ordinary table that belongs to the
+ * extension, with text columns where the cache reads text.  False if any
+ * of that does not hold: the checks then answer false.
+ */
 static bool
 catalog_lookup(void)
 {
-	Oid			nsp;
 	RbacCatalog c;
 
 	if (catalog.valid)
 		return true;
 	memset(&c, 0, sizeof(c));
-	nsp = get_namespace_oid("rbac", true);
-	if (!OidIsValid(nsp))
+	c.extension = get_extension_oid("rbac", true);
+	if (!OidIsValid(c.extension))
+		return false;
+	c.namespace = rbac_extension_namespace(c.extension);
+	if (!OidIsValid(c.namespace))
 		return false;
 	for (int i = 0; i < (int) RBAC_NTABLES; i++)
-		c.tables[i] = get_relname_relid(rbac_tables[i], nsp);
-	c.role = get_relname_relid("role", nsp);
-	c.role_env_slug_idx = get_relname_relid("role_environment_slug_key", nsp);
-	c.role_org_slug_idx = get_relname_relid("role_organization_slug_key", nsp);
-	c.role_permission = get_relname_relid("role_permission", nsp);
-	c.role_permission_pkey = get_relname_relid("role_permission_pkey", nsp);
-	c.role_pkey = get_relname_relid("role_pkey", nsp);
-	c.membership = get_relname_relid("membership", nsp);
-	c.membership_user_org_idx = get_relname_relid("membership_user_organization_key", nsp);
-	c.membership_role = get_relname_relid("membership_role", nsp);
-	c.membership_role_pkey = get_relname_relid("membership_role_pkey", nsp);
-	if (!OidIsValid(c.role) || !OidIsValid(c.role_env_slug_idx) ||
-		!OidIsValid(c.role_org_slug_idx) || !OidIsValid(c.role_permission) ||
-		!OidIsValid(c.role_permission_pkey) || !OidIsValid(c.role_pkey) ||
-		!OidIsValid(c.membership) || !OidIsValid(c.membership_user_org_idx) ||
-		!OidIsValid(c.membership_role) || !OidIsValid(c.membership_role_pkey))
-		return false;
-	c.role_id_att = column(c.role, "id");
-	c.role_slug_att = column(c.role, "slug");
-	c.role_org_att = column(c.role, "organization_id");
-	c.rp_role_att = column(c.role_permission, "role_id");
-	c.rp_slug_att = column(c.role_permission, "permission_slug");
-	c.m_id_att = column(c.membership, "id");
-	c.m_user_att = column(c.membership, "user_id");
-	c.m_org_att = column(c.membership, "organization_id");
-	c.mr_membership_att = column(c.membership_role, "membership_id");
-	c.mr_role_att = column(c.membership_role, "role_id");
-	if (c.role_id_att == InvalidAttrNumber || c.role_slug_att == InvalidAttrNumber ||
-		c.role_org_att == InvalidAttrNumber || c.rp_role_att == InvalidAttrNumber ||
-		c.rp_slug_att == InvalidAttrNumber || c.m_id_att == InvalidAttrNumber ||
-		c.m_user_att == InvalidAttrNumber || c.m_org_att == InvalidAttrNumber ||
-		c.mr_membership_att == InvalidAttrNumber || c.mr_role_att == InvalidAttrNumber)
-		return false;
+	{
+		Oid			relid = get_relname_relid(table_names[i], c.namespace);
+
+		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
+			getExtensionOfObject(RelationRelationId, relid) != c.extension)
+			return false;
+		c.tables[i] = relid;
+	}
+	for (int i = 0; i < (int) RBAC_NCOLUMNS; i++)
+	{
+		Oid			relid = c.tables[column_names[i].table];
+		AttrNumber	att = get_attnum(relid, column_names[i].name);
+
+		if (att == InvalidAttrNumber || !is_text_type(get_atttype(relid, att)))
+			return false;
+		c.atts[i] = att;
+	}
 	c.valid = true;
 	catalog = c;
 	return true;
+}
+
+/* The access method of a relation, or InvalidOid. */
+static Oid
+relation_am(Oid relid)
+{
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			am = InvalidOid;
+
+	if (HeapTupleIsValid(tup))
+	{
+		am = ((Form_pg_class) GETSTRUCT(tup))->relam;
+		ReleaseSysCache(tup);
+	}
+	return am;
+}
+
+/*
+ * The index to scan a table with, looked up now that the table is open (and
+ * so locked, with invalidations processed), or InvalidOid: the index by its
+ * name in rbac's schema, if it is a valid, live btree index of this table
+ * on these text columns.  The index is locked when returned.
+ */
+static Oid
+lock_index(Relation rel, RbacIndex which)
+{
+	Oid			idx = get_relname_relid(index_defs[which].name, catalog.namespace);
+	HeapTuple	tup;
+	bool		ok;
+
+	if (!OidIsValid(idx))
+		return InvalidOid;
+	LockRelationOid(idx, AccessShareLock);
+	tup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(idx));
+	ok = HeapTupleIsValid(tup);
+	if (ok)
+	{
+		Form_pg_index ix = (Form_pg_index) GETSTRUCT(tup);
+		bool		isnull;
+		oidvector  *classes;
+
+		ok = ix->indrelid == RelationGetRelid(rel) && ix->indisvalid &&
+			ix->indisready && ix->indislive &&
+			ix->indnkeyatts >= index_defs[which].nkeys &&
+			relation_am(idx) == BTREE_AM_OID;
+		classes = (oidvector *) DatumGetPointer(SysCacheGetAttr(INDEXRELID, tup,
+																Anum_pg_index_indclass,
+																&isnull));
+		for (int i = 0; ok && i < index_defs[which].nkeys; i++)
+			ok = !isnull &&
+				ix->indkey.values[i] == catalog.atts[index_defs[which].keys[i]] &&
+				get_opclass_input_type(classes->values[i]) == TEXTOID;
+		ReleaseSysCache(tup);
+	}
+	if (!ok)
+	{
+		UnlockRelationOid(idx, AccessShareLock);
+		return InvalidOid;
+	}
+	return idx;
 }
 
 /* Hash of a slug or key, as the cache uses it. */
@@ -207,17 +377,57 @@ rbac_hash_slug(const char *s, int len)
 	return hash_bytes((const unsigned char *) s, len);
 }
 
-/*
- * Empty the cache if the catalog changed since it was filled, or if it grew
- * past its bound.  Called only at the entry points, never while an entry
- * is being loaded.
- */
-static void
-cache_sync(void)
+/* The key of a snapshot (snap NULL: the catalog snapshot, no key). */
+static SnapKey
+snap_key(Snapshot snap)
 {
-	if (cache_generation == rbac_generation && cache_cxt != NULL &&
-		roles.n + members.n < RBAC_CACHE_MAX_ENTRIES)
-		return;
+	SnapKey		k;
+
+	memset(&k, 0, sizeof(k));
+	k.snap = snap;
+	k.lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	if (snap != NULL)
+	{
+		k.xmin = snap->xmin;
+		k.xmax = snap->xmax;
+		k.curcid = snap->curcid;
+		k.completions = snap->snapXactCompletionCount;
+	}
+	return k;
+}
+
+/* Is this the snapshot the cache is pinned to? */
+static bool
+snap_key_equal(const SnapKey *a, const SnapKey *b)
+{
+	return a->snap == b->snap && a->xmin == b->xmin && a->xmax == b->xmax &&
+		a->curcid == b->curcid && a->completions == b->completions &&
+		a->lxid == b->lxid;
+}
+
+/*
+ * May a query under this snapshot share what the cache read under others?
+ * Only if the snapshot is no older than the last invalidation processed:
+ * it saw every transaction that had completed then, and, in the
+ * transaction whose own change it was, it was taken after that command.
+ * The catalog snapshot (no active snapshot) is always fresh.
+ */
+static bool
+snapshot_current(const SnapKey *k)
+{
+	if (k->snap == NULL)
+		return true;
+	if (k->completions < inval_completions)
+		return false;
+	if (k->lxid == inval_lxid && inval_cid != InvalidCommandId && k->curcid < inval_cid)
+		return false;
+	return true;
+}
+
+/* Empty the cache, for contents of one kind. */
+static void
+cache_reset(bool pinned, const SnapKey *key)
+{
 	if (cache_cxt == NULL)
 		cache_cxt = AllocSetContextCreate(CacheMemoryContext, "rbac cache",
 										  ALLOCSET_DEFAULT_SIZES);
@@ -225,7 +435,41 @@ cache_sync(void)
 		MemoryContextReset(cache_cxt);
 	memset(&roles, 0, sizeof(roles));
 	memset(&members, 0, sizeof(members));
-	cache_generation = rbac_generation;
+	/* call sites' memos were computed from what is gone */
+	rbac_generation++;
+	cache_state.generation = rbac_generation;
+	cache_state.pinned = pinned;
+	cache_state.key = *key;
+}
+
+/*
+ * Prepare the cache for a lookup at an entry point, for the query running
+ * now: the catalog's OIDs known, the contents consistent with the query's
+ * snapshot, which later loads read under.  Called only at the entry points,
+ * never while an entry is being loaded.  False if rbac's catalog cannot be
+ * found.
+ */
+static bool
+cache_enter(void)
+{
+	SnapKey		key = snap_key(ActiveSnapshotSet() ? GetActiveSnapshot() : NULL);
+	bool		current;
+
+	if (!catalog_lookup())
+		return false;
+	current = snapshot_current(&key);
+	if (cache_cxt == NULL || roles.n + members.n >= RBAC_CACHE_MAX_ENTRIES)
+		cache_reset(!current, &key);
+	else if (cache_state.pinned)
+	{
+		/* contents of one query's snapshot: good for that query only */
+		if (!snap_key_equal(&cache_state.key, &key))
+			cache_reset(!current, &key);
+	}
+	else if (cache_state.generation != rbac_generation || !current)
+		cache_reset(!current, &key);
+	load_snapshot = key.snap;
+	return true;
 }
 
 /* Put an entry (beginning with its hash) into a table, growing it. */
@@ -331,30 +575,35 @@ index_exact(RbacRole *r)
 }
 
 /*
- * Scan an index of a table for the tuples matching the keys (text
- * equality on the given columns), calling fn on each; false if the table
- * is gone.
+ * Scan a table for the tuples matching the keys (text equality on the
+ * index's leading columns), calling fn on each, under the snapshot of the
+ * query being answered; false if the table is gone.  The index is looked up
+ * after the table is locked; without a usable one, a heap scan.
  */
 static bool
-scan_text_keys(Oid relid, Oid indexid, int nkeys, const AttrNumber *atts,
-			   const Datum *values,
+scan_text_keys(RbacIndex which, const Datum *values,
 			   void (*fn) (HeapTuple tup, TupleDesc desc, void *arg), void *arg)
 {
 	Relation	rel;
 	SysScanDesc scan;
 	ScanKeyData key[2];
 	HeapTuple	tup;
+	Oid			idx;
+	int			nkeys = index_defs[which].nkeys;
 
-	Assert(nkeys <= 2);
-	rel = try_table_open(relid, AccessShareLock);
+	rel = try_table_open(catalog.tables[index_defs[which].table], AccessShareLock);
 	if (rel == NULL)
 		return false;
 	for (int i = 0; i < nkeys; i++)
-		ScanKeyInit(&key[i], atts[i], BTEqualStrategyNumber, F_TEXTEQ, values[i]);
-	scan = systable_beginscan(rel, indexid, true, NULL, nkeys, key);
+		ScanKeyInit(&key[i], catalog.atts[index_defs[which].keys[i]],
+					BTEqualStrategyNumber, F_TEXTEQ, values[i]);
+	idx = lock_index(rel, which);
+	scan = systable_beginscan(rel, idx, OidIsValid(idx), load_snapshot, nkeys, key);
 	while (HeapTupleIsValid(tup = systable_getnext(scan)))
 		fn(tup, RelationGetDescr(rel), arg);
 	systable_endscan(scan);
+	if (OidIsValid(idx))
+		UnlockRelationOid(idx, AccessShareLock);
 	table_close(rel, AccessShareLock);
 	return true;
 }
@@ -373,7 +622,7 @@ grant_tuple(HeapTuple tup, TupleDesc desc, void *arg)
 {
 	GrantsLoad *gl = (GrantsLoad *) arg;
 	bool		isnull;
-	Datum		d = heap_getattr(tup, catalog.rp_slug_att, desc, &isnull);
+	Datum		d = heap_getattr(tup, catalog.atts[C_RP_SLUG], desc, &isnull);
 	text	   *t;
 
 	if (isnull)
@@ -387,11 +636,9 @@ static void
 load_grants(RbacRole *r, Datum role_id)
 {
 	GrantsLoad	gl = {r, 0, 0};
-	AttrNumber	atts[1] = {catalog.rp_role_att};
 	Datum		values[1] = {role_id};
 
-	if (!scan_text_keys(catalog.role_permission, catalog.role_permission_pkey,
-						1, atts, values, grant_tuple, &gl))
+	if (!scan_text_keys(I_RP_PKEY, values, grant_tuple, &gl))
 	{
 		r->found = false;
 		return;
@@ -413,15 +660,18 @@ text_column(HeapTuple tup, TupleDesc desc, AttrNumber att)
 typedef struct FirstId
 {
 	AttrNumber	att;			/* the id column */
+	AttrNumber	null_att;		/* a column that must be NULL, or 0 */
 	Datum		id;				/* a copy of the first tuple's id, or 0 */
 } FirstId;
 
-/* scan callback: keep the first tuple's id column */
+/* scan callback: keep the first (qualifying) tuple's id column */
 static void
 first_id(HeapTuple tup, TupleDesc desc, void *arg)
 {
 	FirstId    *f = (FirstId *) arg;
 
+	if (f->null_att != 0 && !heap_attisnull(tup, f->null_att, desc))
+		return;
 	if (f->id == (Datum) 0)
 		f->id = text_column(tup, desc, f->att);
 }
@@ -430,26 +680,22 @@ first_id(HeapTuple tup, TupleDesc desc, void *arg)
 static void
 load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 {
-	FirstId		role = {catalog.role_id_att, (Datum) 0};
-	AttrNumber	atts[2];
+	FirstId		role = {catalog.atts[C_ROLE_ID], 0, (Datum) 0};
 	Datum		values[2];
 
 	r->found = false;
 	if (orglen >= 0)
 	{
-		atts[0] = catalog.role_org_att;
 		values[0] = text_datum(org, orglen);
-		atts[1] = catalog.role_slug_att;
 		values[1] = text_datum(slug, slen);
-		scan_text_keys(catalog.role, catalog.role_org_slug_idx, 2, atts, values,
-					   first_id, &role);
+		scan_text_keys(I_ROLE_ORG_SLUG, values, first_id, &role);
 	}
 	else
 	{
-		atts[0] = catalog.role_slug_att;
+		/* an environment role: no organization (a heap scan sees all) */
+		role.null_att = catalog.atts[C_ROLE_ORG];
 		values[0] = text_datum(slug, slen);
-		scan_text_keys(catalog.role, catalog.role_env_slug_idx, 1, atts, values,
-					   first_id, &role);
+		scan_text_keys(I_ROLE_ENV_SLUG, values, first_id, &role);
 	}
 	if (role.id == (Datum) 0)
 		return;
@@ -494,17 +740,6 @@ role_lookup(const char *org, int orglen, const char *slug, int slen,
 }
 
 /*
- * Prepare the cache for a lookup at an entry point: synced, catalog OIDs
- * known.  False if rbac's catalog cannot be found.
- */
-static bool
-cache_enter(void)
-{
-	cache_sync();
-	return catalog_lookup();
-}
-
-/*
  * The cache entry for a role: an organization's role when orglen >= 0,
  * else an environment role.  slug_hash is rbac_hash_slug(slug, slen).
  * Loads the entry on first use.  Never NULL; the entry's "found" says
@@ -525,7 +760,9 @@ rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
 	}
 	PG_CATCH();
 	{
-		cache_generation = 0;
+		/* a half-loaded entry: start over next time */
+		cache_state.generation = 0;
+		cache_state.pinned = false;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -544,7 +781,7 @@ static void
 member_role_id(HeapTuple tup, TupleDesc desc, void *arg)
 {
 	List	  **ids = (List **) arg;
-	Datum		id = text_column(tup, desc, catalog.mr_role_att);
+	Datum		id = text_column(tup, desc, catalog.atts[C_MR_ROLE]);
 
 	if (id != (Datum) 0)
 		*ids = lappend(*ids, DatumGetPointer(id));
@@ -555,8 +792,8 @@ static void
 member_role(HeapTuple tup, TupleDesc desc, void *arg)
 {
 	MemberLoad *ml = (MemberLoad *) arg;
-	Datum		slug = text_column(tup, desc, catalog.role_slug_att);
-	Datum		org = text_column(tup, desc, catalog.role_org_att);
+	Datum		slug = text_column(tup, desc, catalog.atts[C_ROLE_SLUG]);
+	Datum		org = text_column(tup, desc, catalog.atts[C_ROLE_ORG]);
 	text	   *st;
 	RbacRole   *r;
 
@@ -588,28 +825,22 @@ member_role(HeapTuple tup, TupleDesc desc, void *arg)
 static void
 load_member(RbacMember *m, const char *user, int ulen, const char *org, int olen)
 {
-	FirstId		membership = {catalog.m_id_att, (Datum) 0};
-	AttrNumber	atts[2] = {catalog.m_user_att, catalog.m_org_att};
+	FirstId		membership = {catalog.atts[C_M_ID], 0, (Datum) 0};
 	Datum		values[2] = {text_datum(user, ulen), text_datum(org, olen)};
 	List	   *ids = NIL;
 	ListCell   *lc;
 	MemberLoad	ml = {m, 0};
 
-	scan_text_keys(catalog.membership, catalog.membership_user_org_idx, 2, atts, values,
-				   first_id, &membership);
+	scan_text_keys(I_M_USER_ORG, values, first_id, &membership);
 	if (membership.id == (Datum) 0)
 		return;
 	m->found = true;
-	atts[0] = catalog.mr_membership_att;
 	values[0] = membership.id;
-	scan_text_keys(catalog.membership_role, catalog.membership_role_pkey, 1, atts, values,
-				   member_role_id, &ids);
+	scan_text_keys(I_MR_PKEY, values, member_role_id, &ids);
 	foreach(lc, ids)
 	{
-		atts[0] = catalog.role_id_att;
 		values[0] = PointerGetDatum(lfirst(lc));
-		scan_text_keys(catalog.role, catalog.role_pkey, 1, atts, values,
-					   member_role, &ml);
+		scan_text_keys(I_ROLE_PKEY, values, member_role, &ml);
 	}
 }
 
@@ -650,7 +881,9 @@ rbac_cache_member(const char *user, int ulen, const char *org, int olen)
 	}
 	PG_CATCH();
 	{
-		cache_generation = 0;
+		/* a half-loaded entry: start over next time */
+		cache_state.generation = 0;
+		cache_state.pinned = false;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -662,7 +895,7 @@ static void
 member_organization(HeapTuple tup, TupleDesc desc, void *arg)
 {
 	List	  **orgs = (List **) arg;
-	Datum		org = text_column(tup, desc, catalog.m_org_att);
+	Datum		org = text_column(tup, desc, catalog.atts[C_M_ORG]);
 
 	if (org != (Datum) 0)
 		*orgs = lappend(*orgs, text_to_cstring(DatumGetTextPP(org)));
@@ -672,16 +905,13 @@ member_organization(HeapTuple tup, TupleDesc desc, void *arg)
 List *
 rbac_member_organizations(const char *user, int ulen)
 {
-	AttrNumber	atts[1];
 	Datum		values[1];
 	List	   *orgs = NIL;
 
 	if (!cache_enter())
 		return NIL;
-	atts[0] = catalog.m_user_att;
 	values[0] = text_datum(user, ulen);
-	scan_text_keys(catalog.membership, catalog.membership_user_org_idx, 1, atts, values,
-				   member_organization, &orgs);
+	scan_text_keys(I_M_USER_ORG_PREFIX, values, member_organization, &orgs);
 	return orgs;
 }
 
@@ -700,7 +930,8 @@ rbac_member_grants(const RbacMember *m, const char *perm, int plen, uint32 phash
 /*
  * Does the role named by this slug grant the permission?  The slug and the
  * permission are valid, with their hashes.  orglen < 0: no organization,
- * the slug names an environment role.  With an organization, a slug that
+ * the slug names an environment role; orglen 0: an empty organization id,
+ * which is none: false.  With an organization, a slug that
  * begins with "org-" names that organization's role, any other an
  * environment role.
  */
@@ -709,8 +940,9 @@ rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 				const char *org, int orglen,
 				const char *perm, int plen, uint32 phash)
 {
-	/* at most 128 characters of at most 4 bytes each */
-	if (orglen > RBAC_ORG_ID_MAX_LEN * 4)
+	/* an empty organization id is no organization; an id has at most 128
+	 * characters of at most 4 bytes each */
+	if (orglen == 0 || orglen > RBAC_ORG_ID_MAX_LEN * 4)
 		return false;
 	if (orglen >= 0 && (slen < 4 || memcmp(slug, "org-", 4) != 0))
 		orglen = -1;

@@ -160,20 +160,6 @@ memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
 	m->perm_hash = m->perm_valid ? rbac_hash_slug(perm, plen) : 0;
 }
 
-/*
- * Does one role grant the permission (see rbac_check_role)?  An empty
- * organization id is no organization at all: false.
- */
-static inline bool
-check_role(const char *slug, int slen, uint32 slug_hash,
-		   const char *org, int orglen,
-		   const char *perm, int plen, uint32 phash)
-{
-	if (orglen == 0)
-		return false;
-	return rbac_check_role(slug, slen, slug_hash, org, orglen, perm, plen, phash);
-}
-
 /* Is this a plausible user or organization id (1 to 128 characters)? */
 static inline bool
 id_ok(const char *s, int len)
@@ -208,7 +194,7 @@ answer(const CheckMemo *m, bool member, const char *rs, int rlen,
 {
 	if (member)
 		return check_member(rs, rlen, os, olen, ps, plen, m->perm_hash);
-	return check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
+	return rbac_check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
 }
 
 /*
@@ -318,7 +304,7 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	else if (with_org)
 		m->result = check_org(fcinfo, m, false, rs, rlen, os, olen, ps, plen);
 	else
-		m->result = check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
+		m->result = rbac_check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
 	if (with_org)
 		memo_store(fcinfo, &m->args[2], os, olen);
 	m->generation = gen;
@@ -420,7 +406,7 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 	m->generation = 0;
 	for (int i = 0; i < m->nroles && !result && m->perm_valid; i++)
 		if (m->role[i] != NULL)
-			result = check_role(m->role[i], m->role_len[i], m->role_hashes[i],
+			result = rbac_check_role(m->role[i], m->role_len[i], m->role_hashes[i],
 								os, olen, ps, plen, m->perm_hash);
 	if (with_org)
 		memo_store(fcinfo, &m->args[2], os, olen);

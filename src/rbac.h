@@ -17,11 +17,14 @@
 
 /* cache.c */
 extern void rbac_cache_init(void);
+extern Oid	rbac_extension_namespace(Oid extension);
 
 /* principal.c */
 extern void rbac_principal_init(void);
 
 /* validate.c */
 extern char *rbac_quote_for_message(const char *s, int len);
+extern void rbac_require_id(text *t, const char *what);
+extern void rbac_require_role_slug(text *t);
 
 #endif							/* RBAC_H */
