@@ -577,6 +577,9 @@ WHERE p.pronamespace = 'rbac'::regnamespace
 --
 CREATE ROLE rbac_test_member_app NOLOGIN;
 GRANT USAGE ON SCHEMA public TO rbac_test_member_app;
+-- (1.1) rbac.user_id is superuser-only: the administrator opens it to the
+-- role that names the request's user
+GRANT SET ON PARAMETER rbac.user_id TO rbac_test_member_app;
 SELECT f AS function, has_function_privilege('rbac_test_member_app', f, 'EXECUTE') AS can_execute
 FROM unnest(ARRAY['rbac.user_has_permission(text,text,text)',
 				  'rbac.organizations_with_permission(text,text)',
@@ -699,6 +702,7 @@ RESET ROLE;
 DROP TABLE documents;
 DROP TABLE documents_in;
 DROP TABLE users;
+REVOKE SET ON PARAMETER rbac.user_id FROM rbac_test_member_app;
 DROP OWNED BY rbac_test_member_app;
 DROP ROLE rbac_test_member_app;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname = 'rbac_test_member_app';

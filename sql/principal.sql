@@ -99,6 +99,11 @@ SHOW rbac.bogus;
 SET app.something = 1;
 RESET app.something;
 
+-- (1.1) request.jwt.claims counts only where the administrator says the
+-- server sets it; this file tests the claims as 1.0 read them (trust.sql
+-- tests the setting itself)
+SET rbac.jwt_claims = 'trusted';
+
 --
 -- No principal: false
 --
@@ -126,7 +131,8 @@ SET rbac.organization_id = 'org_1';
 SELECT rbac.has_permission('documents:read') AS read,
 	   rbac.has_permission('billing:read') AS billing,
 	   rbac.has_permission('documents:read', 'org_1') AS read_org_1;
--- the argument names the organization the user is asked about
+-- (1.1) a member bound to org_1 is never asked about another organization
+-- (SPEC 5.2): false, though user_1 holds billing:read in org_2
 SELECT rbac.has_permission('billing:read', 'org_2') AS billing_org_2,
 	   rbac.has_permission('documents:read', 'org_2') AS read_org_2;
 -- several roles: their union
@@ -486,6 +492,9 @@ DEALLOCATE q;
 --
 CREATE ROLE rbac_test_principal_app NOLOGIN;
 GRANT USAGE ON SCHEMA public TO rbac_test_principal_app;
+-- (1.1) the principal settings are superuser-only: the administrator opens
+-- them to the role that names the principal (see sql/trust.sql)
+GRANT SET ON PARAMETER rbac.user_id, rbac.organization_id, rbac.role TO rbac_test_principal_app;
 CREATE TABLE pdocs (id integer PRIMARY KEY, org_id text, title text);
 INSERT INTO pdocs VALUES
 	(1, 'org_1', 'Plan'), (2, 'org_1', 'Budget'), (3, 'org_2', 'Roadmap'),
@@ -566,6 +575,7 @@ RESET ROLE;
 --
 DROP TABLE pdocs;
 DROP TABLE pnotes;
+REVOKE SET ON PARAMETER rbac.user_id, rbac.organization_id, rbac.role FROM rbac_test_principal_app;
 DROP OWNED BY rbac_test_principal_app;
 DROP ROLE rbac_test_principal_app;
 SELECT count(*) AS leftover_roles FROM pg_roles WHERE rolname = 'rbac_test_principal_app';

@@ -1,8 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * claims.c
- *	  Reads the WorkOS-style claims rbac uses (role, roles, org_id) from the
- *	  JSON text PostgREST puts in request.jwt.claims.  The whole text must
+ *	  Reads the claims rbac uses (a role, a roles array, an organization and
+ *	  a user; their names are settings, by default WorkOS's role, roles and
+ *	  org_id) from the JSON text PostgREST puts in request.jwt.claims.  The whole text must
  *	  be one valid JSON object; anything else yields no claims.  Pure C, no
  *	  PostgreSQL dependency, so a fuzzer can call it directly.
  *
@@ -337,15 +338,27 @@ string_claim(Parser *p, char *buf, size_t *len, bool *ok)
 	return true;
 }
 
+/* Is the key (klen bytes, decoded) the claim name n? */
+static inline bool
+is_claim(const char *key, size_t klen, const char *n, size_t nlen)
+{
+	return nlen > 0 && klen == nlen && memcmp(key, n, nlen) == 0;
+}
+
 /*
- * Read role, roles and org_id from a JSON object.  Returns false, with no
- * claims, unless the whole text is one valid JSON object.  A claim of
- * another type than expected (role as a number, say) is ignored; so is a
- * string longer than RBAC_CLAIM_MAX bytes, and roles beyond
- * RBAC_CLAIMS_MAX_ROLES.  A repeated key: the last one counts.
+ * Read the role, roles, organization and user claims, under the names given,
+ * from a JSON object.  Returns false, with no claims, unless the whole text
+ * is one valid JSON object.  A claim of another type than expected (role as
+ * a number, say) is ignored; so is a string longer than RBAC_CLAIM_MAX
+ * bytes.  A roles array with more string elements than RBAC_CLAIMS_MAX_ROLES
+ * sets roles_overflow (the caller refuses such a principal whole rather
+ * than read part of it).  A repeated key: the last one counts.  An
+ * organization or user claim that is not a string that fits sets bad_org_id
+ * or bad_user.
  */
 bool
-rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
+rbac_claims_parse(const char *json, size_t len, const RbacClaimNames *names,
+				  RbacClaims *out)
 {
 	Parser		p = {json, len, 0};
 
@@ -363,9 +376,13 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 	{
 		for (;;)
 		{
-			char		key[16];
+			char		key[RBAC_CLAIM_NAME_MAX + 1];
 			size_t		klen;
 			int			more;
+			bool		k_role,
+						k_roles,
+						k_org,
+						k_user;
 
 			skip_ws(&p);
 			if (!parse_string(&p, key, sizeof(key), &klen))
@@ -377,23 +394,66 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 			skip_ws(&p);
 			if (p.pos >= p.len)
 				goto bad;
+			k_role = is_claim(key, klen, names->role, names->role_len);
+			k_roles = is_claim(key, klen, names->roles, names->roles_len);
+			k_org = is_claim(key, klen, names->org, names->org_len);
+			k_user = is_claim(key, klen, names->user, names->user_len);
 
-			if (klen == 4 && memcmp(key, "role", 4) == 0 && p.s[p.pos] == '"')
+			/* one key may name several claims: each takes its own reading */
+			if (p.s[p.pos] == '"' && (k_role || k_org || k_user))
 			{
-				if (!string_claim(&p, out->role, &out->role_len, &out->has_role))
+				char		buf[RBAC_CLAIM_MAX + 1];
+				size_t		blen;
+				bool		fits;
+
+				if (!string_claim(&p, buf, &blen, &fits))
 					goto bad;
+				if (k_role)
+				{
+					out->has_role = fits;
+					out->role_len = blen;
+					memcpy(out->role, buf, blen + 1);
+				}
+				if (k_org)
+				{
+					out->has_org_id = fits;
+					out->bad_org_id = !fits;
+					out->org_id_len = blen;
+					memcpy(out->org_id, buf, blen + 1);
+				}
+				if (k_user)
+				{
+					out->has_user = fits;
+					out->bad_user = !fits;
+					out->user_len = blen;
+					memcpy(out->user, buf, blen + 1);
+				}
+				if (k_roles)
+				{
+					/* a string where an array belongs: no roles */
+					out->has_roles = false;
+					out->nroles = 0;
+					out->roles_overflow = false;
+				}
 			}
-			else if (klen == 6 && memcmp(key, "org_id", 6) == 0 && p.s[p.pos] == '"')
-			{
-				if (!string_claim(&p, out->org_id, &out->org_id_len, &out->has_org_id))
-					goto bad;
-				out->bad_org_id = !out->has_org_id;
-			}
-			else if (klen == 5 && memcmp(key, "roles", 5) == 0 && p.s[p.pos] == '[')
+			else if (k_roles && p.s[p.pos] == '[')
 			{
 				/* an array: keep its string elements */
 				out->nroles = 0;
 				out->has_roles = true;
+				out->roles_overflow = false;
+				if (k_role)
+					out->has_role = false;
+				if (k_org)
+				{
+					out->has_org_id = false;
+					out->bad_org_id = true;
+				}
+				if (k_user)
+				{
+					out->has_user = false;
+					out->bad_user = true;
+				}
 				p.pos++;
 				skip_ws(&p);
 				if (p.pos < p.len && p.s[p.pos] == ']')
@@ -403,16 +463,22 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 					for (;;)
 					{
 						skip_ws(&p);
-						if (p.pos < p.len && p.s[p.pos] == '"' &&
-							out->nroles < RBAC_CLAIMS_MAX_ROLES)
+						if (p.pos < p.len && p.s[p.pos] == '"')
 						{
+							char		buf[RBAC_CLAIM_MAX + 1];
+							size_t		blen;
 							bool		fits;
-							int			i = out->nroles;
 
-							if (!string_claim(&p, out->roles[i], &out->roles_len[i], &fits))
+							if (!string_claim(&p, buf, &blen, &fits))
 								goto bad;
-							if (fits)
+							if (fits && out->nroles < RBAC_CLAIMS_MAX_ROLES)
+							{
+								memcpy(out->roles[out->nroles], buf, blen + 1);
+								out->roles_len[out->nroles] = blen;
 								out->nroles++;
+							}
+							else if (fits)
+								out->roles_overflow = true;
 						}
 						else if (!parse_value(&p, 2))
 							goto bad;
@@ -427,18 +493,24 @@ rbac_claims_parse(const char *json, size_t len, RbacClaims *out)
 			else
 			{
 				/* another claim, or a known one of the wrong type */
-				if (klen == 4 && memcmp(key, "role", 4) == 0)
+				if (k_role)
 					out->has_role = false;
-				else if (klen == 6 && memcmp(key, "org_id", 6) == 0)
+				if (k_org)
 				{
 					/* an organization we cannot read binds to none */
 					out->has_org_id = false;
 					out->bad_org_id = true;
 				}
-				else if (klen == 5 && memcmp(key, "roles", 5) == 0)
+				if (k_user)
+				{
+					out->has_user = false;
+					out->bad_user = true;
+				}
+				if (k_roles)
 				{
 					out->has_roles = false;
 					out->nroles = 0;
+					out->roles_overflow = false;
 				}
 				if (!parse_value(&p, 1))
 					goto bad;

@@ -2,52 +2,88 @@
  *
  * principal.c
  *	  rbac.has_permission(permission [, organization]): the check for the
- *	  current request's principal (SPEC 4), which is, in this order:
+ *	  current request's principal (SPEC 4 and 5.2), which is, in this order:
  *
  *	  1. a member: the setting rbac.user_id (+ rbac.organization_id, or the
  *		 organization argument);
  *	  2. roles named directly: rbac.role, one slug or several separated by
  *		 commas (+ rbac.organization_id);
- *	  3. the WorkOS-style claims role, roles and org_id of the JSON in
- *		 request.jwt.claims, as PostgREST sets it.
+ *	  3. only where rbac.jwt_claims = 'trusted': the claims in
+ *		 request.jwt.claims, as PostgREST sets it.  With a user claim
+ *		 configured (rbac.jwt_user_claim) and present, the principal is that
+ *		 member of the claimed organization, whose roles come from rbac's
+ *		 tables; otherwise the role and roles claims name roles directly.
  *
- *	  No principal: false.  Roles bound to an organization (rbac.role with
- *	  rbac.organization_id, or claims with org_id) are not asked about
- *	  another organization: false.  rbac.user_id, rbac.organization_id and
- *	  rbac.role are rbac's own settings, read as C variables, so a per-row
- *	  call costs less than one current_setting().
+ *	  No principal: false.  A principal bound to an organization is never
+ *	  asked about another one, members included: false.  An empty
+ *	  organization id is no organization: false.  A principal's roles are
+ *	  all honoured; a roles claim longer than the reader keeps is refused
+ *	  whole (false, and a WARNING).
+ *
+ *	  The settings are rbac's own parameters, superuser-only (PGC_SUSET):
+ *	  an administrator opens them to the role that names the principal with
+ *	  GRANT SET ON PARAMETER, or grants EXECUTE on rbac.set_principal() and
+ *	  rbac.set_principal_roles(), which set them for the current transaction
+ *	  only.  Each call site keeps the principal it resolved and resolves
+ *	  again only when one of these settings changed (their assign hooks bump
+ *	  a counter) or, for claims, when the claims text changed.
  *
  *-------------------------------------------------------------------------
  */
 #include "cache.h"
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(rbac_has_permission);
 PG_FUNCTION_INFO_V1(rbac_has_permission_org);
+PG_FUNCTION_INFO_V1(rbac_set_principal);
+PG_FUNCTION_INFO_V1(rbac_set_principal_roles);
+
+typedef enum
+{
+	JWT_CLAIMS_IGNORED,
+	JWT_CLAIMS_TRUSTED
+} JwtClaimsMode;
+
+static const struct config_enum_entry jwt_claims_options[] = {
+	{"ignored", JWT_CLAIMS_IGNORED, false},
+	{"trusted", JWT_CLAIMS_TRUSTED, false},
+	{NULL, 0, false}
+};
 
 static char *setting_user_id = NULL;
 static char *setting_organization_id = NULL;
 static char *setting_role = NULL;
+static int	setting_jwt_claims = JWT_CLAIMS_IGNORED;
+static char *setting_jwt_role_claim = NULL;
+static char *setting_jwt_roles_claim = NULL;
+static char *setting_jwt_organization_claim = NULL;
+static char *setting_jwt_user_claim = NULL;
 
-#define MAX_PRINCIPAL_ROLES RBAC_CLAIMS_MAX_ROLES
+/* bumped whenever a setting the principal depends on changes */
+static uint64 principal_generation = 1;
 
 /* A principal: a member, or roles (bound to an organization or not). */
 typedef struct Principal
 {
 	bool		invalid;		/* unusable settings or claims: grants nothing */
 	bool		member;
-	char		user[RBAC_CLAIM_MAX + 1];
+	char	   *user;
 	int			user_len;
 	bool		has_org;
-	char		org[RBAC_CLAIM_MAX + 1];
+	char	   *org;
 	int			org_len;
 	int			nroles;
-	char		roles[MAX_PRINCIPAL_ROLES][RBAC_CLAIM_MAX + 1];
-	int			roles_len[MAX_PRINCIPAL_ROLES];
-	uint32		roles_hash[MAX_PRINCIPAL_ROLES];
+	int			cap;
+	char	  **roles;
+	int		   *roles_len;
+	uint32	   *roles_hash;
 } Principal;
 
 /* One remembered input: a copy of a string (or of NULL). */
@@ -60,17 +96,17 @@ typedef struct MemoInput
 	char	   *data;
 } MemoInput;
 
-enum
-{
-	IN_USER, IN_ORG, IN_ROLE, IN_CLAIMS, IN_PERM, IN_ARG_ORG, N_INPUTS
-};
-
-/* The per-call-site memo: the inputs last seen and what they meant. */
+/* The per-call-site memo: what the principal was resolved from, the answer. */
 typedef struct PrincipalMemo
 {
-	uint64		generation;
+	uint64		generation;		/* rbac_generation of the answer; 0 = none */
 	bool		result;
-	MemoInput	in[N_INPUTS];
+	uint64		principal_generation;	/* of the resolved principal; 0 = none */
+	bool		claims_read;	/* the principal came from (or fell to) claims */
+	MemoInput	claims;
+	MemoInput	perm;
+	MemoInput	org;
+	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
 } PrincipalMemo;
 
@@ -102,64 +138,195 @@ input_store(MemoryContext cxt, MemoInput *mi, const char *s, int len)
 	memcpy(mi->data, s, len);
 }
 
+/* assign hook of every principal setting */
+static void
+principal_assign(const char *newval, void *extra)
+{
+	principal_generation++;
+}
+
+/* assign hook of rbac.jwt_claims */
+static void
+principal_assign_enum(int newval, void *extra)
+{
+	principal_generation++;
+}
+
+/* check hook of the claim names: at most RBAC_CLAIM_NAME_MAX bytes */
+static bool
+check_claim_name(char **newval, void **extra, GucSource source)
+{
+	if (*newval != NULL && strlen(*newval) > RBAC_CLAIM_NAME_MAX)
+	{
+		GUC_check_errdetail("A claim name has at most %d bytes.", RBAC_CLAIM_NAME_MAX);
+		return false;
+	}
+	return true;
+}
+
+/* Define a superuser-only string setting of the principal. */
+static void
+define_setting(const char *name, const char *short_desc, const char *long_desc,
+			   char **var, const char *boot, GucStringCheckHook check)
+{
+	DefineCustomStringVariable(name, short_desc, long_desc, var, boot,
+							   PGC_SUSET, 0, check, principal_assign, NULL);
+}
+
 /* Define rbac's settings; called from _PG_init. */
 void
 rbac_principal_init(void)
 {
-	DefineCustomStringVariable("rbac.user_id",
-							   "The user the current request acts for.",
-							   "Set per request with SET LOCAL; rbac.has_permission() checks this user's membership.",
-							   &setting_user_id, "", PGC_USERSET, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("rbac.organization_id",
-							   "The organization of the current request.",
-							   NULL,
-							   &setting_organization_id, "", PGC_USERSET, 0, NULL, NULL, NULL);
-	DefineCustomStringVariable("rbac.role",
-							   "The role slugs of the current request, separated by commas.",
-							   "Used by rbac.has_permission() when rbac.user_id is not set.",
-							   &setting_role, "", PGC_USERSET, 0, NULL, NULL, NULL);
+	define_setting("rbac.user_id",
+				   "The user the current request acts for.",
+				   "rbac.has_permission() checks this user's membership. Superuser-only: "
+				   "GRANT SET ON PARAMETER opens it to the role that names the principal.",
+				   &setting_user_id, "", NULL);
+	define_setting("rbac.organization_id",
+				   "The organization the current request's principal is bound to.",
+				   NULL, &setting_organization_id, "", NULL);
+	define_setting("rbac.role",
+				   "The role slugs of the current request, separated by commas.",
+				   "Used by rbac.has_permission() when rbac.user_id is not set.",
+				   &setting_role, "", NULL);
+	DefineCustomEnumVariable("rbac.jwt_claims",
+							 "Whether request.jwt.claims names the principal.",
+							 "\"trusted\" only where the server sets it for every request "
+							 "(PostgREST, Supabase); \"ignored\" otherwise.",
+							 &setting_jwt_claims, JWT_CLAIMS_IGNORED, jwt_claims_options,
+							 PGC_SUSET, 0, NULL, principal_assign_enum, NULL);
+	define_setting("rbac.jwt_role_claim",
+				   "The claim that carries one role slug.", NULL,
+				   &setting_jwt_role_claim, "role", check_claim_name);
+	define_setting("rbac.jwt_roles_claim",
+				   "The claim that carries an array of role slugs.", NULL,
+				   &setting_jwt_roles_claim, "roles", check_claim_name);
+	define_setting("rbac.jwt_organization_claim",
+				   "The claim that carries the organization id.", NULL,
+				   &setting_jwt_organization_claim, "org_id", check_claim_name);
+	define_setting("rbac.jwt_user_claim",
+				   "The claim that carries the user id (empty: none).",
+				   "With a user claim present, the principal is that member of the claimed "
+				   "organization, with the roles rbac's tables give it.",
+				   &setting_jwt_user_claim, "", check_claim_name);
 	MarkGUCPrefixReserved("rbac");
 }
 
-/* Add one role slug to the principal (if it is valid and there is room). */
-static void
-add_role(Principal *p, const char *s, int len)
+/* A copy of n bytes in cxt, NUL-terminated. */
+static char *
+copy_in(MemoryContext cxt, const char *s, size_t n)
 {
-	if (p->nroles >= MAX_PRINCIPAL_ROLES || !rbac_role_slug_valid(s, len))
+	char	   *c = MemoryContextAlloc(cxt, n + 1);
+
+	memcpy(c, s, n);
+	c[n] = '\0';
+	return c;
+}
+
+/* Add one role slug to the principal, if it is valid. */
+static void
+add_role(MemoryContext cxt, Principal *p, const char *s, int len)
+{
+	if (!rbac_role_slug_valid(s, len))
 		return;
-	memcpy(p->roles[p->nroles], s, len);
+	if (p->nroles == p->cap)
+	{
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->roles = p->roles ? repalloc(p->roles, p->cap * sizeof(char *)) :
+			MemoryContextAlloc(cxt, p->cap * sizeof(char *));
+		p->roles_len = p->roles_len ? repalloc(p->roles_len, p->cap * sizeof(int)) :
+			MemoryContextAlloc(cxt, p->cap * sizeof(int));
+		p->roles_hash = p->roles_hash ? repalloc(p->roles_hash, p->cap * sizeof(uint32)) :
+			MemoryContextAlloc(cxt, p->cap * sizeof(uint32));
+	}
+	p->roles[p->nroles] = copy_in(cxt, s, len);
 	p->roles_len[p->nroles] = len;
 	p->roles_hash[p->nroles] = rbac_hash_slug(s, len);
 	p->nroles++;
 }
 
-/* Copy an id into a fixed buffer; false if it does not fit. */
+/* Set an id (user or organization); false if it cannot be one. */
 static bool
-set_id(char *buf, int *len, const char *s, size_t n)
+set_id(MemoryContext cxt, char **buf, int *len, const char *s, size_t n)
 {
-	if (n == 0 || n > RBAC_CLAIM_MAX)
+	if (n == 0 || n > RBAC_ORG_ID_MAX_LEN * 4)
 		return false;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
+	*buf = copy_in(cxt, s, n);
 	*len = (int) n;
 	return true;
 }
 
-/* Work out the principal from the settings and claims. */
+/* The principal from the claims (rbac.jwt_claims = 'trusted'). */
 static void
-resolve(Principal *p, const char *claims)
+resolve_claims(MemoryContext cxt, Principal *p, const char *claims)
+{
+	RbacClaimNames names;
+	RbacClaims *c;
+
+#define CLAIM_NAME(field, setting) \
+	names.field = (setting) ? (setting) : ""; \
+	names.field##_len = strlen(names.field)
+	CLAIM_NAME(role, setting_jwt_role_claim);
+	CLAIM_NAME(roles, setting_jwt_roles_claim);
+	CLAIM_NAME(org, setting_jwt_organization_claim);
+	CLAIM_NAME(user, setting_jwt_user_claim);
+#undef CLAIM_NAME
+
+	c = palloc(sizeof(RbacClaims));
+	if (rbac_claims_parse(claims, strlen(claims), &names, c))
+	{
+		/* an organization claim we cannot read binds to none: fail closed */
+		p->invalid = c->bad_org_id;
+		if (c->has_org_id)
+		{
+			p->has_org = set_id(cxt, &p->org, &p->org_len, c->org_id, c->org_id_len);
+			p->invalid |= !p->has_org;
+		}
+		if (names.user_len > 0 && (c->has_user || c->bad_user))
+		{
+			/* a member: the token names who, rbac's tables say what */
+			p->member = c->has_user &&
+				set_id(cxt, &p->user, &p->user_len, c->user, c->user_len);
+			p->invalid |= !p->member;
+		}
+		else if (c->roles_overflow)
+		{
+			ereport(WARNING,
+					(errmsg("rbac: the \"%s\" claim names more than %d roles; the principal is refused",
+							names.roles, RBAC_CLAIMS_MAX_ROLES),
+					 errhint("Give the token fewer roles, or configure rbac.jwt_user_claim so that roles come from rbac's memberships.")));
+			p->invalid = true;
+		}
+		else
+		{
+			if (c->has_role)
+				add_role(cxt, p, c->role, (int) c->role_len);
+			for (int i = 0; i < c->nroles; i++)
+				add_role(cxt, p, c->roles[i], (int) c->roles_len[i]);
+		}
+	}
+	pfree(c);
+}
+
+/*
+ * Work out the principal from the settings, and from the claims when they
+ * count (claims NULL otherwise).
+ */
+static void
+resolve(MemoryContext cxt, Principal *p, const char *claims)
 {
 	memset(p, 0, sizeof(*p));
 	if (setting_organization_id && *setting_organization_id)
 	{
-		p->has_org = set_id(p->org, &p->org_len, setting_organization_id,
+		p->has_org = set_id(cxt, &p->org, &p->org_len, setting_organization_id,
 							strlen(setting_organization_id));
 		/* an organization too long to be one binds to none: fail closed */
 		p->invalid = !p->has_org;
 	}
 	if (setting_user_id && *setting_user_id)
 	{
-		p->member = set_id(p->user, &p->user_len, setting_user_id, strlen(setting_user_id));
+		p->member = set_id(cxt, &p->user, &p->user_len, setting_user_id,
+						   strlen(setting_user_id));
 		p->invalid |= !p->member;
 		return;
 	}
@@ -167,7 +334,7 @@ resolve(Principal *p, const char *claims)
 	{
 		const char *s = setting_role;
 
-		while (*s)
+		for (;;)
 		{
 			const char *end = strchr(s, ',');
 			const char *a = s;
@@ -177,35 +344,18 @@ resolve(Principal *p, const char *claims)
 				a++;
 			while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 				b--;
-			add_role(p, a, (int) (b - a));
+			add_role(cxt, p, a, (int) (b - a));
 			if (end == NULL)
 				break;
 			s = end + 1;
 		}
 		return;
 	}
+	/* the claims speak for themselves: the organization setting is not theirs */
+	p->has_org = false;
+	p->invalid = false;
 	if (claims && *claims)
-	{
-		RbacClaims *c = palloc(sizeof(RbacClaims));
-
-		p->has_org = false;
-		p->invalid = false;
-		if (rbac_claims_parse(claims, strlen(claims), c))
-		{
-			p->invalid = c->bad_org_id;
-			if (c->has_role)
-				add_role(p, c->role, (int) c->role_len);
-			for (int i = 0; i < c->nroles; i++)
-				add_role(p, c->roles[i], (int) c->roles_len[i]);
-			if (c->has_org_id)
-			{
-				p->has_org = set_id(p->org, &p->org_len, c->org_id, c->org_id_len);
-				/* an empty org_id binds to none either: fail closed */
-				p->invalid |= !p->has_org;
-			}
-		}
-		pfree(c);
-	}
+		resolve_claims(cxt, p, claims);
 }
 
 /* Does the principal have the permission (in the organization, if given)? */
@@ -218,18 +368,22 @@ principal_grants(const Principal *p, const char *org, int olen,
 	if (p->invalid || !rbac_permission_slug_valid(perm, plen))
 		return false;
 	phash = rbac_hash_slug(perm, plen);
-	if (org == NULL && p->has_org)
+	if (org != NULL)
+	{
+		if (olen == 0)
+			return false;		/* an empty organization id is no organization */
+		if (p->has_org && (olen != p->org_len || memcmp(org, p->org, olen) != 0))
+			return false;		/* bound to another organization */
+	}
+	else if (p->has_org)
 	{
 		org = p->org;
 		olen = p->org_len;
 	}
-	else if (org != NULL && p->has_org && !p->member &&
-			 (olen != p->org_len || memcmp(org, p->org, olen) != 0))
-		return false;			/* roles bound to another organization */
 
 	if (p->member)
 	{
-		if (org == NULL || olen <= 0 || olen > RBAC_ORG_ID_MAX_LEN * 4)
+		if (org == NULL || olen > RBAC_ORG_ID_MAX_LEN * 4)
 			return false;
 		return rbac_member_grants(rbac_cache_member(p->user, p->user_len, org, olen),
 								  perm, plen, phash);
@@ -248,54 +402,58 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 	text	   *perm = PG_GETARG_TEXT_PP(0);
 	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
-	const char *v[N_INPUTS];
-	int			len[N_INPUTS];
-	bool		principal_same = true;
-	bool		all_same;
+	const char *ps = VARDATA_ANY(perm);
+	int			plen = VARSIZE_ANY_EXHDR(perm);
+	const char *os = org ? VARDATA_ANY(org) : NULL;
+	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : 0;
+	const char *claims = NULL;
+	int			claims_len = 0;
+	bool		same_principal;
 	uint64		gen;
 
 	if (m == NULL)
 	{
 		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PrincipalMemo));
+		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
+									   ALLOCSET_SMALL_SIZES);
 		fcinfo->flinfo->fn_extra = m;
 	}
 
-	/* everything the answer depends on */
-	v[IN_USER] = setting_user_id;
-	v[IN_ORG] = setting_organization_id;
-	v[IN_ROLE] = setting_role;
-	v[IN_CLAIMS] = NULL;
-	if (!(setting_user_id && *setting_user_id) && !(setting_role && *setting_role))
-		v[IN_CLAIMS] = GetConfigOption("request.jwt.claims", true, false);
-	for (int i = IN_USER; i <= IN_CLAIMS; i++)
-		len[i] = v[i] ? (int) strlen(v[i]) : 0;
-	v[IN_PERM] = VARDATA_ANY(perm);
-	len[IN_PERM] = VARSIZE_ANY_EXHDR(perm);
-	v[IN_ARG_ORG] = org ? VARDATA_ANY(org) : NULL;
-	len[IN_ARG_ORG] = org ? (int) VARSIZE_ANY_EXHDR(org) : 0;
-
-	for (int i = IN_USER; i <= IN_CLAIMS && principal_same; i++)
-		principal_same = input_same(&m->in[i], v[i], len[i]);
-	all_same = principal_same &&
-		input_same(&m->in[IN_PERM], v[IN_PERM], len[IN_PERM]) &&
-		input_same(&m->in[IN_ARG_ORG], v[IN_ARG_ORG], len[IN_ARG_ORG]);
-	if (all_same && m->generation == rbac_generation)
+	same_principal = m->principal_generation == principal_generation;
+	if (same_principal && m->claims_read)
+	{
+		/* claims are PostgREST's setting, not ours: compare the text */
+		claims = GetConfigOption("request.jwt.claims", true, false);
+		claims_len = claims ? (int) strlen(claims) : 0;
+		same_principal = input_same(&m->claims, claims, claims_len);
+	}
+	if (same_principal && m->generation == rbac_generation &&
+		input_same(&m->perm, ps, plen) && input_same(&m->org, os, olen))
 		PG_RETURN_BOOL(m->result);
 
-	if (!principal_same)
+	if (!same_principal)
 	{
 		/* new settings or claims: resolve the principal again */
-		resolve(&m->principal, v[IN_CLAIMS]);
-		for (int i = IN_USER; i <= IN_CLAIMS; i++)
-			input_store(fcinfo->flinfo->fn_mcxt, &m->in[i], v[i], len[i]);
+		m->principal_generation = 0;
+		m->claims_read = !(setting_user_id && *setting_user_id) &&
+			!(setting_role && *setting_role) &&
+			setting_jwt_claims == JWT_CLAIMS_TRUSTED;
+		if (m->claims_read && claims == NULL)
+		{
+			claims = GetConfigOption("request.jwt.claims", true, false);
+			claims_len = claims ? (int) strlen(claims) : 0;
+		}
+		MemoryContextReset(m->cxt);
+		resolve(m->cxt, &m->principal, m->claims_read ? claims : NULL);
+		if (m->claims_read)
+			input_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
+		m->principal_generation = principal_generation;
 	}
-	input_store(fcinfo->flinfo->fn_mcxt, &m->in[IN_PERM], v[IN_PERM], len[IN_PERM]);
-	input_store(fcinfo->flinfo->fn_mcxt, &m->in[IN_ARG_ORG], v[IN_ARG_ORG], len[IN_ARG_ORG]);
+	input_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
+	input_store(fcinfo->flinfo->fn_mcxt, &m->org, os, olen);
 	gen = rbac_generation;
 	m->generation = 0;
-	m->result = principal_grants(&m->principal, v[IN_ARG_ORG],
-								 org ? len[IN_ARG_ORG] : -1,
-								 v[IN_PERM], len[IN_PERM]);
+	m->result = principal_grants(&m->principal, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }
@@ -312,4 +470,99 @@ Datum
 rbac_has_permission_org(PG_FUNCTION_ARGS)
 {
 	return has_permission(fcinfo, true);
+}
+
+/* Set one of rbac's settings for the current transaction only. */
+static void
+set_local(const char *name, const char *value)
+{
+	(void) set_config_option(name, value, PGC_SUSET, PGC_S_SESSION,
+							 GUC_ACTION_LOCAL, true, 0, false);
+}
+
+/* The organization argument of the set_principal functions ("" for NULL). */
+static const char *
+organization_arg(FunctionCallInfo fcinfo, int argno)
+{
+	text	   *t;
+
+	if (PG_ARGISNULL(argno))
+		return "";
+	t = PG_GETARG_TEXT_PP(argno);
+	rbac_require_id(t, "organization id");
+	return text_to_cstring(t);
+}
+
+/*
+ * rbac.set_principal(user_id, organization_id DEFAULT NULL): the member the
+ * current transaction acts for.  Runs with the privilege its EXECUTE grant
+ * gives, as SET LOCAL by a superuser would.
+ */
+Datum
+rbac_set_principal(PG_FUNCTION_ARGS)
+{
+	text	   *user;
+	const char *org;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("user id must not be null")));
+	user = PG_GETARG_TEXT_PP(0);
+	rbac_require_id(user, "user id");
+	org = organization_arg(fcinfo, 1);
+	set_local("rbac.user_id", text_to_cstring(user));
+	set_local("rbac.organization_id", org);
+	set_local("rbac.role", "");
+	PG_RETURN_VOID();
+}
+
+/*
+ * rbac.set_principal_roles(role_slugs, organization_id DEFAULT NULL): the
+ * roles the current transaction acts with.
+ */
+Datum
+rbac_set_principal_roles(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	StringInfoData buf;
+	const char *org;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role slugs must not be null")));
+	arr = PG_GETARG_ARRAYTYPE_P(0);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("role slugs must be a one-dimensional array")));
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
+	if (n == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a principal needs at least one role")));
+	initStringInfo(&buf);
+	for (int i = 0; i < n; i++)
+	{
+		text	   *t;
+
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("role slugs must not contain null")));
+		t = DatumGetTextPP(elems[i]);
+		rbac_require_role_slug(t);
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		appendBinaryStringInfo(&buf, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	org = organization_arg(fcinfo, 1);
+	set_local("rbac.role", buf.data);
+	set_local("rbac.organization_id", org);
+	set_local("rbac.user_id", "");
+	PG_RETURN_VOID();
 }

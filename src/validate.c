@@ -141,7 +141,14 @@ rbac_check_permission_slug(PG_FUNCTION_ARGS)
 Datum
 rbac_check_role_slug(PG_FUNCTION_ARGS)
 {
-	text	   *t = PG_GETARG_TEXT_PP(0);
+	rbac_require_role_slug(PG_GETARG_TEXT_PP(0));
+	PG_RETURN_BOOL(true);
+}
+
+/* Raise 22023, naming the value and the rule, unless t is a valid role slug. */
+void
+rbac_require_role_slug(text *t)
+{
 	const char *s = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
 
@@ -150,7 +157,6 @@ rbac_check_role_slug(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid role slug \"%s\"", rbac_quote_for_message(s, len)),
 				 errdetail_internal("%s", slug_problem("role slug", ROLE_ALLOWED, s, len, false))));
-	PG_RETURN_BOOL(true);
 }
 
 /* rbac.check_resource_type_slug(text): true, or an error naming the value */
@@ -203,8 +209,8 @@ rbac_check_description(PG_FUNCTION_ARGS)
 }
 
 /* Raise 22023 unless t is an id of 1 to 128 characters, no control characters. */
-static void
-check_id(text *t, const char *what)
+void
+rbac_require_id(text *t, const char *what)
 {
 	const char *s = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
@@ -226,7 +232,7 @@ check_id(text *t, const char *what)
 Datum
 rbac_check_organization_id(PG_FUNCTION_ARGS)
 {
-	check_id(PG_GETARG_TEXT_PP(0), "organization id");
+	rbac_require_id(PG_GETARG_TEXT_PP(0), "organization id");
 	PG_RETURN_BOOL(true);
 }
 
@@ -234,6 +240,6 @@ rbac_check_organization_id(PG_FUNCTION_ARGS)
 Datum
 rbac_check_user_id(PG_FUNCTION_ARGS)
 {
-	check_id(PG_GETARG_TEXT_PP(0), "user id");
+	rbac_require_id(PG_GETARG_TEXT_PP(0), "user id");
 	PG_RETURN_BOOL(true);
 }

@@ -16,9 +16,11 @@
  *	   (the server has already checked the text's encoding);
  *	 - "role" and "org_id": the last such key counts; a string of at most
  *	   RBAC_CLAIM_MAX decoded bytes is the claim, any other value none;
+ *	 - "sub" (read as the user claim here) likewise;
  *	 - "roles": the last such key counts; an array gives has_roles and its
- *	   first RBAC_CLAIMS_MAX_ROLES string elements that fit, anything else
- *	   no roles.
+ *	   first RBAC_CLAIMS_MAX_ROLES string elements that fit, with
+ *	   roles_overflow when more string elements that fit follow; anything
+ *	   else no roles.
  *
  * Nesting: the reader has a depth limit.  Up to 64 levels (counting the
  * outer object) it must agree with the reference; beyond REF_MAX_DEPTH it
@@ -71,11 +73,18 @@ typedef struct
 	bool		has_org_id;
 	size_t		org_id_len;
 	const char *org_id;
+	bool		has_user;
+	size_t		user_len;
+	const char *user;
 	bool		has_roles;
+	bool		roles_overflow;
 	int			nroles;
 	size_t		roles_len[RBAC_CLAIMS_MAX_ROLES];
 	const char *roles[RBAC_CLAIMS_MAX_ROLES];
 } RefClaims;
+
+/* the claim names the target reads: the defaults, and "sub" as the user */
+static const RbacClaimNames names = {"role", 4, "roles", 5, "org_id", 6, "sub", 3};
 
 static bool ref_value(Ref *r, int depth);
 
@@ -365,11 +374,14 @@ ref_claim_value(Ref *r, char kind, RefClaims *rc)
 	size_t		len;
 
 	skip_space(r);
-	if (kind == 's' || kind == 'o')
+	if (kind == 's' || kind == 'o' || kind == 'u')
 	{
-		bool	   *has = kind == 's' ? &rc->has_role : &rc->has_org_id;
-		size_t	   *dlen = kind == 's' ? &rc->role_len : &rc->org_id_len;
-		const char **str = kind == 's' ? &rc->role : &rc->org_id;
+		bool	   *has = kind == 's' ? &rc->has_role :
+			kind == 'o' ? &rc->has_org_id : &rc->has_user;
+		size_t	   *dlen = kind == 's' ? &rc->role_len :
+			kind == 'o' ? &rc->org_id_len : &rc->user_len;
+		const char **str = kind == 's' ? &rc->role :
+			kind == 'o' ? &rc->org_id : &rc->user;
 
 		*has = false;
 		*dlen = 0;
@@ -389,6 +401,7 @@ ref_claim_value(Ref *r, char kind, RefClaims *rc)
 
 	/* roles */
 	rc->has_roles = false;
+	rc->roles_overflow = false;
 	for (int k = 0; k < rc->nroles; k++)
 	{
 		free((void *) rc->roles[k]);
@@ -417,6 +430,8 @@ ref_claim_value(Ref *r, char kind, RefClaims *rc)
 				rc->roles[rc->nroles] = keep(r, len);
 				rc->nroles++;
 			}
+			else if (len <= RBAC_CLAIM_MAX)
+				rc->roles_overflow = true;
 		}
 		else if (!ref_value(r, 2))
 			return false;
@@ -451,6 +466,8 @@ ref_claims(Ref *r, RefClaims *rc)
 				kind = 'o';
 			else if (len == 5 && memcmp(r->scratch, "roles", 5) == 0)
 				kind = 'a';
+			else if (len == 3 && memcmp(r->scratch, "sub", 3) == 0)
+				kind = 'u';
 			skip_space(r);
 			if (!eat(r, ':'))
 				return false;
@@ -475,6 +492,7 @@ free_ref_claims(RefClaims *rc)
 {
 	free((void *) rc->role);
 	free((void *) rc->org_id);
+	free((void *) rc->user);
 	for (int k = 0; k < RBAC_CLAIMS_MAX_ROLES; k++)
 		free((void *) rc->roles[k]);
 }
@@ -504,7 +522,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* garbage in the output struct: the reader must set every field */
 	memset(c, 0xAA, sizeof(*c));
-	ok = rbac_claims_parse((const char *) data, size, c);
+	ok = rbac_claims_parse((const char *) data, size, &names, c);
 	ref_ok = ref_claims(&r, &rc);
 
 	/* text not starting with white space then '{' is refused */
@@ -534,6 +552,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(terminated_at(c->role, c->role_len));
 		if (c->has_org_id)
 			CHECK(terminated_at(c->org_id, c->org_id_len));
+		if (c->has_user)
+			CHECK(terminated_at(c->user, c->user_len));
+		if (!c->has_roles)
+			CHECK(!c->roles_overflow);
 		for (int k = 0; k < c->nroles; k++)
 			CHECK(terminated_at(c->roles[k], c->roles_len[k]));
 		if (!c->has_roles)
@@ -548,7 +570,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c->has_org_id)
 			CHECK(c->org_id_len == rc.org_id_len &&
 				  memcmp(c->org_id, rc.org_id, rc.org_id_len) == 0);
+		CHECK(c->has_user == rc.has_user);
+		if (c->has_user)
+			CHECK(c->user_len == rc.user_len &&
+				  memcmp(c->user, rc.user, rc.user_len) == 0);
 		CHECK(c->has_roles == rc.has_roles);
+		CHECK(c->roles_overflow == rc.roles_overflow);
 		CHECK(c->nroles == rc.nroles);
 		for (int k = 0; k < c->nroles; k++)
 			CHECK(c->roles_len[k] == rc.roles_len[k] &&
@@ -557,7 +584,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* no text, no claims */
 	memset(c, 0xAA, sizeof(*c));
-	CHECK(!rbac_claims_parse(NULL, size, c));
+	CHECK(!rbac_claims_parse(NULL, size, &names, c));
 	CHECK(memcmp(c, zero, sizeof(*c)) == 0);
 
 	free_ref_claims(&rc);
