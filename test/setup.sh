@@ -10,6 +10,8 @@
 #   libipc-run-perl             IPC::Run, needed by the TAP tests
 #   clang, libclang-rt-dev      for the fuzz targets (libFuzzer and the
 #                               sanitizer runtimes are only recommended by clang)
+#   pgbouncer                   for the TAP test of transaction pooling (the
+#                               test starts its own on a loopback port)
 #
 # Quiet when everything is present. As root it installs what is missing with
 # apt-get; as another user it prints the sudo command to run and exits 1.
@@ -39,6 +41,7 @@ packages=(
 	libipc-run-perl
 	clang
 	libclang-rt-dev
+	pgbouncer
 )
 
 # pg_virtualenv and the server itself come from packages this script does not
