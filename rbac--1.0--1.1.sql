@@ -1056,23 +1056,6 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION rbac.membership_guard() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF NEW.id IS DISTINCT FROM OLD.id OR NEW.user_id IS DISTINCT FROM OLD.user_id
-	   OR NEW.organization_id IS DISTINCT FROM OLD.organization_id THEN
-		RAISE EXCEPTION 'cannot change the id, user or organization of membership "%"', OLD.id
-			USING ERRCODE = 'invalid_parameter_value',
-				  HINT = 'Delete the membership and create another.';
-	END IF;
-	NEW.created_at := OLD.created_at;
-	NEW.updated_at := clock_timestamp();
-	RETURN NEW;
-END
-$$;
-
 CREATE OR REPLACE FUNCTION rbac.membership_role_guard() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -1088,33 +1071,6 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value';
 	END IF;
 	RETURN NEW;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION rbac.membership_keeps_a_role() RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-	IF TG_OP = 'TRUNCATE' THEN
-		IF EXISTS (SELECT 1 FROM rbac.membership) THEN
-			RAISE EXCEPTION 'memberships would have no roles'
-				USING ERRCODE = 'invalid_parameter_value',
-					  DETAIL = 'Every membership holds at least one role.',
-					  HINT = 'Truncate rbac.membership along with rbac.membership_role.';
-		END IF;
-		RETURN NULL;
-	END IF;
-	-- checked at commit: a membership deleted meanwhile is no concern
-	IF EXISTS (SELECT 1 FROM rbac.membership m WHERE m.id = OLD.membership_id)
-	   AND NOT EXISTS (SELECT 1 FROM rbac.membership_role mr
-					   WHERE mr.membership_id = OLD.membership_id) THEN
-		RAISE EXCEPTION 'membership "%" would have no roles', OLD.membership_id
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'Every membership holds at least one role.',
-				  HINT = 'Give it another role, or delete the membership.';
-	END IF;
-	RETURN NULL;
 END
 $$;
 
@@ -1342,6 +1298,145 @@ AS $$
 $$;
 COMMENT ON FUNCTION rbac.membership_json(rbac.membership) IS
 'the membership as a WorkOS OrganizationMembership object: role = the highest-priority role, roles in priority order; VOLATILE, so that applied to what a mutator returns in the same statement (rbac.membership_json(rbac.create_organization_membership(...))) it shows the state after that mutator';
+
+------------------------------------------------------------------------------
+-- Membership rules under direct DML and concurrency (SPEC 5.3)
+------------------------------------------------------------------------------
+-- A membership always holds at least one role, and more than one only while
+-- multiple roles are enabled, at every isolation level.
+--
+-- In 1.0 the deferred check only read rbac.membership_role under its own
+-- snapshot: two REPEATABLE READ transactions that each took away one of a
+-- membership's two roles each still saw the other role, and both committed.
+-- Now every check on a membership first updates the membership's row, so two
+-- transactions that change one membership's roles are serialized on it: the
+-- second waits for the first and then reads the committed roles (READ
+-- COMMITTED), or fails with 40001 (REPEATABLE READ, SERIALIZABLE) as for any
+-- concurrent update of one row.  A row lock alone (FOR UPDATE) would not do:
+-- REPEATABLE READ raises no serialization failure for a row whose previous
+-- locker committed without changing it.
+--
+-- In 1.0 nothing but the management functions kept a membership to one
+-- role while multiple roles are off: a direct INSERT INTO
+-- rbac.membership_role gave it two.  A second deferred trigger now checks
+-- every membership that gained a role (INSERT, UPDATE; not DELETE: memberships
+-- that got several roles while they were enabled keep them).  It reads the
+-- setting FOR SHARE, so a concurrent rbac.set_multiple_roles(false) either
+-- waits for the checking transaction or, having committed first, is seen
+-- (READ COMMITTED) or makes the check fail with 40001.
+--
+-- The row update changes nothing (rbac.membership_guard() now leaves
+-- updated_at alone for an update that changes nothing), so a membership
+-- returned by a management function is what is stored.
+--
+-- A restore is not refused: pg_dump's scripts load rbac.membership_role
+-- before rbac.setting, and a membership may rightly hold several roles that
+-- it got while multiple roles were enabled.  Like PostgreSQL, which skips
+-- the checks of function bodies while restoring (they may refer forward),
+-- the multiple-roles check is skipped while check_function_bodies is off, as
+-- pg_dump's output and pg_restore set it.
+
+CREATE OR REPLACE FUNCTION rbac.membership_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.id IS DISTINCT FROM OLD.id OR NEW.user_id IS DISTINCT FROM OLD.user_id
+	   OR NEW.organization_id IS DISTINCT FROM OLD.organization_id THEN
+		RAISE EXCEPTION 'cannot change the id, user or organization of membership "%"', OLD.id
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Delete the membership and create another.';
+	END IF;
+	NEW.created_at := OLD.created_at;
+	-- updated_at moves on every change; an update that changes nothing (the
+	-- membership rules' checks make one, to serialize on the row) leaves it
+	IF NEW IS DISTINCT FROM OLD THEN
+		NEW.updated_at := clock_timestamp();
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_guard() IS
+'row trigger on rbac.membership: immutable id, user and organization, updated_at (left alone by an update that changes nothing)';
+
+CREATE OR REPLACE FUNCTION rbac.membership_keeps_a_role() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		IF EXISTS (SELECT 1 FROM rbac.membership) THEN
+			RAISE EXCEPTION 'memberships would have no roles'
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'Every membership holds at least one role.',
+					  HINT = 'Truncate rbac.membership along with rbac.membership_role.';
+		END IF;
+		RETURN NULL;
+	END IF;
+	-- Checked at commit.  Updating the membership's row serializes this check
+	-- with every other transaction that changes the membership's roles (see
+	-- above); a membership deleted meanwhile is no concern.
+	UPDATE rbac.membership m SET updated_at = m.updated_at
+	WHERE m.id = OLD.membership_id;
+	IF FOUND AND NOT EXISTS (SELECT 1 FROM rbac.membership_role mr
+							 WHERE mr.membership_id = OLD.membership_id) THEN
+		RAISE EXCEPTION 'membership "%" would have no roles', OLD.membership_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Every membership holds at least one role.',
+				  HINT = 'Give it another role, or delete the membership.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_keeps_a_role() IS
+'deferred trigger on rbac.membership_role: the last role of a membership cannot be taken away, also by concurrent transactions (the check updates the membership''s row, so they serialize on it); a membership inserted by direct DML gets its roles in later statements, as a restore loads them';
+
+CREATE FUNCTION rbac.membership_role_limit() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	roles bigint;
+	enabled boolean;
+BEGIN
+	-- a restore (see above)
+	IF NOT current_setting('check_function_bodies')::boolean THEN
+		RETURN NULL;
+	END IF;
+	-- Checked at commit, serialized on the membership's row as in
+	-- rbac.membership_keeps_a_role(); a membership deleted meanwhile is no
+	-- concern.
+	UPDATE rbac.membership m SET updated_at = m.updated_at
+	WHERE m.id = NEW.membership_id;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	SELECT count(*) INTO roles FROM rbac.membership_role mr
+	WHERE mr.membership_id = NEW.membership_id;
+	IF roles <= 1 THEN
+		RETURN NULL;
+	END IF;
+	-- FOR SHARE: a concurrent change of the setting waits for this
+	-- transaction, or, committed first, is read here (READ COMMITTED) or
+	-- makes this fail with 40001 (REPEATABLE READ, SERIALIZABLE).  No row:
+	-- the default, off.
+	SELECT s.multiple_roles INTO enabled FROM rbac.setting s FOR SHARE;
+	IF enabled IS NOT TRUE THEN
+		RAISE EXCEPTION 'multiple roles are not enabled'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Membership "%s" would hold %s roles.', NEW.membership_id, roles),
+				  HINT = 'Enable them with rbac.set_multiple_roles(true).';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_role_limit() IS
+'deferred trigger on rbac.membership_role: a membership that gains a role holds more than one only while multiple roles are enabled, also against a concurrent rbac.set_multiple_roles(false) (the check updates the membership''s row and reads rbac.setting FOR SHARE); skipped while check_function_bodies is off, as in a restore';
+
+CREATE CONSTRAINT TRIGGER membership_role_limit
+	AFTER INSERT OR UPDATE ON rbac.membership_role
+	DEFERRABLE INITIALLY DEFERRED
+	FOR EACH ROW EXECUTE FUNCTION rbac.membership_role_limit();
 
 ------------------------------------------------------------------------------
 -- Invalidation for every way data arrives (SPEC 5.1): the statement
