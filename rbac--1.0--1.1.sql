@@ -1450,53 +1450,22 @@ CREATE CONSTRAINT TRIGGER membership_role_limit
 COMMENT ON FUNCTION rbac.invalidate_cache() IS
 'trigger on the catalog tables (statement-level in every replication role, row-level in the replica role for logical replication): invalidates every backend''s cache of the catalog (transactionally)';
 
-ALTER TABLE rbac.permission ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.role ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.role_permission ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.organization_order ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.role_order ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.default_role ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.setting ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.membership ENABLE ALWAYS TRIGGER invalidate_cache;
-ALTER TABLE rbac.membership_role ENABLE ALWAYS TRIGGER invalidate_cache;
-
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.permission
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.role
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.role_permission
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.organization_order
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.role_order
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.default_role
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.setting
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.membership
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-CREATE TRIGGER invalidate_cache_replica
-	AFTER INSERT OR UPDATE OR DELETE ON rbac.membership_role
-	FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache();
-
-ALTER TABLE rbac.permission ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.role ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.role_permission ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.organization_order ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.role_order ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.default_role ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.setting ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.membership ENABLE REPLICA TRIGGER invalidate_cache_replica;
-ALTER TABLE rbac.membership_role ENABLE REPLICA TRIGGER invalidate_cache_replica;
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['permission', 'role', 'role_permission', 'organization_order',
+							 'role_order', 'default_role', 'setting', 'membership',
+							 'membership_role']
+	LOOP
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache', t);
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache_replica '
+								  'AFTER INSERT OR UPDATE OR DELETE ON rbac.%I '
+								  'FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache()', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE REPLICA TRIGGER invalidate_cache_replica', t);
+	END LOOP;
+END
+$$;
 
 ALTER TABLE rbac.role_order REPLICA IDENTITY FULL;
 ALTER TABLE rbac.default_role REPLICA IDENTITY FULL;

@@ -346,6 +346,34 @@ is_claim(const char *key, size_t klen, const char *n, size_t nlen)
 }
 
 /*
+ * Forget the claims a key named (a later key of the same name replaces an
+ * earlier one), marking an unreadable organization or user claim as such.
+ */
+static void
+forget_claims(RbacClaims *out, bool role, bool roles, bool org, bool user)
+{
+	if (role)
+		out->has_role = false;
+	if (roles)
+	{
+		out->has_roles = false;
+		out->nroles = 0;
+		out->roles_overflow = false;
+	}
+	if (org)
+	{
+		/* an organization we cannot read binds to none */
+		out->has_org_id = false;
+		out->bad_org_id = true;
+	}
+	if (user)
+	{
+		out->has_user = false;
+		out->bad_user = true;
+	}
+}
+
+/*
  * Read the role, roles, organization and user claims, under the names given,
  * from a JSON object.  Returns false, with no claims, unless the whole text
  * is one valid JSON object.  A claim of another type than expected (role as
@@ -428,32 +456,14 @@ rbac_claims_parse(const char *json, size_t len, const RbacClaimNames *names,
 					out->user_len = blen;
 					memcpy(out->user, buf, blen + 1);
 				}
-				if (k_roles)
-				{
-					/* a string where an array belongs: no roles */
-					out->has_roles = false;
-					out->nroles = 0;
-					out->roles_overflow = false;
-				}
+				/* a string where an array belongs: no roles */
+				forget_claims(out, false, k_roles, false, false);
 			}
 			else if (k_roles && p.s[p.pos] == '[')
 			{
-				/* an array: keep its string elements */
-				out->nroles = 0;
+				/* an array: keep its string elements (and no string claim) */
+				forget_claims(out, k_role, true, k_org, k_user);
 				out->has_roles = true;
-				out->roles_overflow = false;
-				if (k_role)
-					out->has_role = false;
-				if (k_org)
-				{
-					out->has_org_id = false;
-					out->bad_org_id = true;
-				}
-				if (k_user)
-				{
-					out->has_user = false;
-					out->bad_user = true;
-				}
 				p.pos++;
 				skip_ws(&p);
 				if (p.pos < p.len && p.s[p.pos] == ']')
@@ -493,25 +503,7 @@ rbac_claims_parse(const char *json, size_t len, const RbacClaimNames *names,
 			else
 			{
 				/* another claim, or a known one of the wrong type */
-				if (k_role)
-					out->has_role = false;
-				if (k_org)
-				{
-					/* an organization we cannot read binds to none */
-					out->has_org_id = false;
-					out->bad_org_id = true;
-				}
-				if (k_user)
-				{
-					out->has_user = false;
-					out->bad_user = true;
-				}
-				if (k_roles)
-				{
-					out->has_roles = false;
-					out->nroles = 0;
-					out->roles_overflow = false;
-				}
+				forget_claims(out, k_role, k_roles, k_org, k_user);
 				if (!parse_value(&p, 1))
 					goto bad;
 			}
