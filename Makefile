@@ -15,6 +15,7 @@ OBJS = \
 	src/validate.o \
 	src/ids.o \
 	src/cache.o \
+	src/memo.o \
 	src/check.o \
 	src/claims.o \
 	src/principal.o \

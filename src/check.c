@@ -19,6 +19,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cache.h"
+#include "memo.h"
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -36,20 +37,6 @@ PG_FUNCTION_INFO_V1(rbac_user_has_permission);
 PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 
 #define MEMO_NARGS 3
-
-/* organization ids up to this many bytes get a slot in a call site's table */
-#define ORG_INLINE		32
-#define ORG_SLOTS_MAX	65536
-
-/* One remembered answer for an organization (role and permission fixed). */
-typedef struct OrgSlot
-{
-	uint32		hash;
-	int16		len;
-	bool		used;
-	bool		result;
-	char		org[ORG_INLINE];
-} OrgSlot;
 
 /* One remembered argument. */
 typedef struct MemoArg
@@ -79,10 +66,7 @@ typedef struct CheckMemo
 	int		   *role_len;
 	uint32	   *role_hashes;
 	/* answers per organization for the current role and permission */
-	OrgSlot    *orgs;
-	uint32		org_mask;
-	int			norgs;
-	uint64		orgs_generation;
+	OrgAnswers	orgs;
 } CheckMemo;
 
 /*
@@ -155,7 +139,7 @@ memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
 				const char *perm, int plen)
 {
 	memo_store(fcinfo, &m->args[argno], perm, plen);
-	m->orgs_generation = 0;
+	m->orgs.generation = 0;
 	m->perm_valid = rbac_permission_slug_valid(perm, plen);
 	m->perm_hash = m->perm_valid ? rbac_hash_slug(perm, plen) : 0;
 }
@@ -182,7 +166,7 @@ static void
 memo_store_role(FunctionCallInfo fcinfo, CheckMemo *m, const char *role, int rlen)
 {
 	memo_store(fcinfo, &m->args[0], role, rlen);
-	m->orgs_generation = 0;
+	m->orgs.generation = 0;
 	m->role_valid = rbac_role_slug_valid(role, rlen);
 	m->role_hash = m->role_valid ? rbac_hash_slug(role, rlen) : 0;
 }
@@ -199,75 +183,22 @@ answer(const CheckMemo *m, bool member, const char *rs, int rlen,
 
 /*
  * The answer for one organization, through the call site's table of
- * answers per organization: a policy that takes the organization from the
- * row asks about the same role and permission for many organizations.
+ * answers per organization (memo.c).
  */
 static bool
 check_org(FunctionCallInfo fcinfo, CheckMemo *m, bool member,
 		  const char *rs, int rlen, const char *os, int olen,
 		  const char *ps, int plen)
 {
+	uint64		gen;
 	uint32		hash;
-	uint32		i;
-	uint64		gen = rbac_generation;
 	bool		result;
 
-	if (olen > ORG_INLINE)
-		return answer(m, member, rs, rlen, os, olen, ps, plen);
-
-	if (m->orgs_generation != gen)
-	{
-		if (m->orgs == NULL)
-		{
-			m->orgs = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, 64 * sizeof(OrgSlot));
-			m->org_mask = 63;
-		}
-		memset(m->orgs, 0, (m->org_mask + 1) * sizeof(OrgSlot));
-		m->norgs = 0;
-		m->orgs_generation = gen;
-	}
-	hash = rbac_hash_slug(os, olen);
-	for (i = hash & m->org_mask; m->orgs[i].used; i = (i + 1) & m->org_mask)
-	{
-		OrgSlot    *slot = &m->orgs[i];
-
-		if (slot->hash == hash && slot->len == olen && memcmp(slot->org, os, olen) == 0)
-			return slot->result;
-	}
-
-	result = answer(m, member, rs, rlen, os, olen, ps, plen);
-
-	/* keep it, unless the catalog changed meanwhile or the table is full */
-	if (m->orgs_generation != rbac_generation || m->norgs >= ORG_SLOTS_MAX / 2)
+	if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 		return result;
-	if ((uint32) (m->norgs + 1) * 2 > m->org_mask + 1)
-	{
-		OrgSlot    *old = m->orgs;
-		uint32		oldsize = m->org_mask + 1;
-
-		m->org_mask = oldsize * 2 - 1;
-		m->orgs = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
-										 (m->org_mask + 1) * sizeof(OrgSlot));
-		for (uint32 j = 0; j < oldsize; j++)
-		{
-			uint32		k;
-
-			if (!old[j].used)
-				continue;
-			for (k = old[j].hash & m->org_mask; m->orgs[k].used; k = (k + 1) & m->org_mask)
-				;
-			m->orgs[k] = old[j];
-		}
-		pfree(old);
-		for (i = hash & m->org_mask; m->orgs[i].used; i = (i + 1) & m->org_mask)
-			;
-	}
-	m->orgs[i].hash = hash;
-	m->orgs[i].len = olen;
-	m->orgs[i].result = result;
-	memcpy(m->orgs[i].org, os, olen);
-	m->orgs[i].used = true;
-	m->norgs++;
+	gen = rbac_generation;
+	result = answer(m, member, rs, rlen, os, olen, ps, plen);
+	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen, hash, result);
 	return result;
 }
 
@@ -463,7 +394,7 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 	if (!same_user)
 	{
 		memo_store(fcinfo, &m->args[0], us, ulen);
-		m->orgs_generation = 0;
+		m->orgs.generation = 0;
 		m->role_valid = id_ok(us, ulen);
 	}
 	gen = rbac_generation;

@@ -31,6 +31,7 @@
  *-------------------------------------------------------------------------
  */
 #include "cache.h"
+#include "memo.h"
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -108,6 +109,7 @@ typedef struct PrincipalMemo
 	MemoInput	org;
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
+	OrgAnswers	orgs;			/* for this principal and permission */
 } PrincipalMemo;
 
 /* Is the input what the memo holds? */
@@ -434,6 +436,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 	if (!same_principal)
 	{
 		/* new settings or claims: resolve the principal again */
+		m->orgs.generation = 0;
 		m->principal_generation = 0;
 		m->claims_read = !(setting_user_id && *setting_user_id) &&
 			!(setting_role && *setting_role) &&
@@ -449,11 +452,30 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 			input_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
 		m->principal_generation = principal_generation;
 	}
-	input_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
+	if (!input_same(&m->perm, ps, plen))
+	{
+		input_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
+		m->orgs.generation = 0;
+	}
 	input_store(fcinfo->flinfo->fn_mcxt, &m->org, os, olen);
 	gen = rbac_generation;
 	m->generation = 0;
-	m->result = principal_grants(&m->principal, os, olen, ps, plen);
+	if (org != NULL)
+	{
+		/* the organization from the row: answers per organization */
+		uint32		hash;
+		bool		result;
+
+		if (!rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		{
+			result = principal_grants(&m->principal, os, olen, ps, plen);
+			rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen,
+								hash, result);
+		}
+		m->result = result;
+	}
+	else
+		m->result = principal_grants(&m->principal, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }

@@ -1,0 +1,15 @@
+-- The floor functions (test/bench/floor/rbac_bench_floor.c), one per
+-- argument shape of rbac's checks, marked like the checks.  A floor line
+-- calls one with the same argument expressions as its rbac line.
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+CREATE SCHEMA IF NOT EXISTS bench_floor;
+CREATE OR REPLACE FUNCTION bench_floor.f1(text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text1' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION bench_floor.f2(text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text2' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION bench_floor.f3(text, text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text3' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION bench_floor.f_arr2(text[], text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_textarr_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+GRANT USAGE ON SCHEMA bench_floor TO bench_app;

@@ -1,0 +1,79 @@
+/*-------------------------------------------------------------------------
+ *
+ * rbac_bench_floor.c
+ *	  The floor of the benchmark: do-nothing C functions with the argument
+ *	  shapes of rbac's checks, built and installed only by make bench.
+ *
+ *	  A policy line of rbac costs a scan, the evaluation of its arguments,
+ *	  the fmgr call and rbac's own work.  A floor function of the same
+ *	  shape, declared like the checks (STABLE STRICT PARALLEL SAFE) and
+ *	  called with the same argument expressions, costs everything but the
+ *	  last; the difference of the two lines in one run is rbac's own cost.
+ *
+ *	  Each function reads its arguments as rbac does (PG_GETARG_TEXT_PP,
+ *	  the length and the first byte of each text, the header of an array)
+ *	  and returns true unless one of them starts with the byte 0xff, which
+ *	  no valid UTF-8 text does: every row passes, and neither the planner
+ *	  nor the executor can fold the call away.
+ *
+ *	  The SQL declarations are in test/bench/floor.sql (schema bench_floor).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/array.h"
+
+PG_MODULE_MAGIC;
+
+PG_FUNCTION_INFO_V1(floor_text1);
+PG_FUNCTION_INFO_V1(floor_text2);
+PG_FUNCTION_INFO_V1(floor_text3);
+PG_FUNCTION_INFO_V1(floor_textarr_text);
+
+/* True unless the text starts with the byte 0xff. */
+static inline bool
+floor_read_text(text *t)
+{
+	return VARSIZE_ANY_EXHDR(t) == 0 ||
+		(unsigned char) VARDATA_ANY(t)[0] != 0xff;
+}
+
+/* bench_floor.f1(text) */
+Datum
+floor_text1(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(floor_read_text(PG_GETARG_TEXT_PP(0)));
+}
+
+/* bench_floor.f2(text, text) */
+Datum
+floor_text2(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	bool		b = floor_read_text(PG_GETARG_TEXT_PP(1));
+
+	PG_RETURN_BOOL(a && b);
+}
+
+/* bench_floor.f3(text, text, text) */
+Datum
+floor_text3(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	bool		b = floor_read_text(PG_GETARG_TEXT_PP(1));
+	bool		c = floor_read_text(PG_GETARG_TEXT_PP(2));
+
+	PG_RETURN_BOOL(a && b && c);
+}
+
+/* bench_floor.f_arr2(text[], text): reads the array's header and the text */
+Datum
+floor_textarr_text(PG_FUNCTION_ARGS)
+{
+	ArrayType  *roles = PG_GETARG_ARRAYTYPE_P(0);
+	bool		b = floor_read_text(PG_GETARG_TEXT_PP(1));
+
+	PG_RETURN_BOOL(ARR_NDIM(roles) <= 1 && b);
+}
