@@ -65,6 +65,37 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+/* The grants of one role, as the checks need them. */
+typedef struct RbacRole
+{
+	uint32		hash;			/* hash of the key */
+	int			orglen;			/* -1: an environment role lookup */
+	int			slen;
+	bool		found;			/* does such a role exist? */
+	int			nexact;			/* grants without a wildcard segment */
+	char	  **exact;
+	int		   *exact_len;
+	uint32	   *exact_hash;
+	uint32		exact_mask;		/* slots - 1, when there is a hash index */
+	int		   *exact_slots;	/* index + 1 of a grant, 0 = empty */
+	int			nwild;			/* grants with a wildcard segment */
+	char	  **wild;
+	int		   *wild_len;
+	char		key[FLEXIBLE_ARRAY_MEMBER]; /* organization id, then slug */
+} RbacRole;
+
+/* A user's membership in an organization, with its roles' grants. */
+struct RbacMember
+{
+	uint32		hash;			/* hash of the key (first, as in RbacRole) */
+	int			ulen;
+	int			olen;
+	bool		found;			/* is the user a member? */
+	int			nroles;
+	RbacRole  **roles;
+	char		key[FLEXIBLE_ARRAY_MEMBER]; /* user id, then organization id */
+};
+
 /* more roles and memberships than this and the cache starts over */
 #define RBAC_CACHE_MAX_ENTRIES	65536
 /* grants above this count get a hash index */
@@ -745,7 +776,9 @@ role_lookup(const char *org, int orglen, const char *slug, int slen,
  * Loads the entry on first use.  Never NULL; the entry's "found" says
  * whether the role exists.
  */
-RbacRole *
+static bool rbac_role_grants(const RbacRole *r, const char *perm, int plen, uint32 phash);
+
+static RbacRole *
 rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
 				uint32 slug_hash)
 {
@@ -951,7 +984,7 @@ rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 }
 
 /* Does the role grant the requested permission slug (hash precomputed)? */
-bool
+static bool
 rbac_role_grants(const RbacRole *r, const char *perm, int plen, uint32 phash)
 {
 	if (!r->found)
