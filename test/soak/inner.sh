@@ -21,7 +21,7 @@ $psql -P footer=off -c 'SELECT * FROM soak.structure() WHERE violations > 0' || 
 echo "== pgbench: $clients clients, $secs s, admin writes and checks"
 pgbench -n -c "$clients" -j 2 -T "$secs" --max-tries=20 --failures-detailed \
 	-f admin_grants.pgbench@4 -f admin_order.pgbench@3 -f admin_temp_roles.pgbench@2 \
-	-f admin_members.pgbench@3 -f admin_permissions.pgbench@1 \
+	-f admin_members.pgbench@3 -f admin_permissions.pgbench@1 -f churn_members.pgbench@4 \
 	-f read_roles.pgbench@5 -f read_users.pgbench@5 \
 	"$db" > "$out/pgbench.log" 2>&1 &
 bench=$!
