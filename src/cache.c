@@ -24,11 +24,10 @@
  *		in, so every check of one statement (a cursor included, parallel
  *		workers included) answers from one catalog state, the one an SQL
  *		join over the catalog would see.  The cache's contents are shared by
- *		later queries only while that is safe: they were read under a
- *		snapshot taken after the last invalidation this backend processed
- *		(xactCompletionCount tells), and the next query's snapshot is no
- *		older.  Otherwise the cache is pinned to the query's snapshot and
- *		emptied when another query comes.
+ *		later queries only while that is safe: the query's snapshot sees at
+ *		least what a snapshot taken after the last invalidation this backend
+ *		processed sees.  Otherwise the cache is pinned to the query's
+ *		snapshot and emptied when another query comes.
  *	  - the cache lives in its own memory context under CacheMemoryContext,
  *		emptied lazily, and loaded one role or membership at a time on demand.
  *
@@ -55,7 +54,9 @@
 #include "common/hashfn.h"
 #include "fmgr.h"
 #include "storage/lmgr.h"
+#include "access/parallel.h"
 #include "storage/proc.h"
+#include "storage/procarray.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
@@ -170,12 +171,14 @@ static RbacCatalog catalog;
 uint64		rbac_generation = 1;
 
 /*
- * Where the last invalidation left the snapshots: a snapshot may share the
- * cache's contents only if it saw at least this many transaction
- * completions and, in the transaction that processed its own change, was
- * taken after that command.
+ * Where the last invalidation left the snapshots.  A snapshot may share the
+ * cache's contents only if it sees at least what a snapshot taken after
+ * that invalidation sees ("reference", taken at the first lookup after it)
+ * and, in the transaction that processed its own change, was taken after
+ * that command.
  */
-static uint64 inval_completions = 0;
+static SnapshotData reference = {SNAPSHOT_MVCC};
+static bool reference_valid = false;
 static LocalTransactionId inval_lxid = InvalidLocalTransactionId;
 static CommandId inval_cid = InvalidCommandId;
 
@@ -186,7 +189,6 @@ typedef struct SnapKey
 	TransactionId xmin;
 	TransactionId xmax;
 	CommandId	curcid;
-	uint64		completions;
 	LocalTransactionId lxid;
 } SnapKey;
 
@@ -197,6 +199,14 @@ static struct
 	bool		pinned;			/* valid for the snapshot "key" only */
 	SnapKey		key;
 }			cache_state;
+
+/* The last snapshot judged by snapshot_current(), and the verdict. */
+static struct
+{
+	SnapKey		key;
+	uint64		generation;		/* rbac_generation of the verdict; 0 = none */
+	bool		current;
+}			last_verdict;
 
 /* The snapshot the entry being loaded is read under (NULL: catalog snapshot). */
 static Snapshot load_snapshot = NULL;
@@ -215,17 +225,6 @@ static Table members;			/* of RbacMember */
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_cache);
 
-/* Transactions completed so far, as the next snapshot will count them. */
-static uint64
-completions_now(void)
-{
-#if PG_VERSION_NUM >= 170000
-	return TransamVariables->xactCompletionCount;
-#else
-	return ShmemVariableCache->xactCompletionCount;
-#endif
-}
-
 /* Relcache callback: note that rbac's catalog changed. */
 static void
 rbac_relcache_callback(Datum arg, Oid relid)
@@ -240,7 +239,7 @@ rbac_relcache_callback(Datum arg, Oid relid)
 	rbac_generation++;
 	/* a dropped and re-created extension has new OIDs, an altered table new types */
 	catalog.valid = false;
-	inval_completions = completions_now();
+	reference_valid = false;
 	inval_lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
 	inval_cid = IsTransactionState() ? GetCurrentCommandId(false) : InvalidCommandId;
 }
@@ -422,7 +421,6 @@ snap_key(Snapshot snap)
 		k.xmin = snap->xmin;
 		k.xmax = snap->xmax;
 		k.curcid = snap->curcid;
-		k.completions = snap->snapXactCompletionCount;
 	}
 	return k;
 }
@@ -432,27 +430,98 @@ static bool
 snap_key_equal(const SnapKey *a, const SnapKey *b)
 {
 	return a->snap == b->snap && a->xmin == b->xmin && a->xmax == b->xmax &&
-		a->curcid == b->curcid && a->completions == b->completions &&
-		a->lxid == b->lxid;
+		a->curcid == b->curcid && a->lxid == b->lxid;
+}
+
+/* The transactions a snapshot sees as running (in recovery: subxip). */
+static void
+running_xids(Snapshot snap, TransactionId **xids, int *n, bool *complete)
+{
+	if (snap->takenDuringRecovery)
+	{
+		*xids = snap->subxip;
+		*n = snap->subxcnt;
+		*complete = !snap->suboverflowed;
+	}
+	else
+	{
+		*xids = snap->xip;
+		*n = snap->xcnt;
+		*complete = true;
+	}
+}
+
+/*
+ * Does snapshot s see every transaction that snapshot r sees as completed?
+ * True if it is no older: its xmax is not below r's, and every transaction
+ * s sees as running below r's xmax was running for r too.
+ */
+static bool
+sees_all_of(Snapshot s, Snapshot r)
+{
+	TransactionId *sx,
+			   *rx;
+	int			sn,
+				rn;
+	bool		s_complete,
+				r_complete;
+
+	if (TransactionIdPrecedes(s->xmax, r->xmax))
+		return false;
+	running_xids(s, &sx, &sn, &s_complete);
+	running_xids(r, &rx, &rn, &r_complete);
+	if (!s_complete || !r_complete)
+		return false;
+	for (int i = 0; i < sn; i++)
+	{
+		bool		found = false;
+
+		if (!TransactionIdPrecedes(sx[i], r->xmax))
+			continue;
+		for (int j = 0; j < rn && !found; j++)
+			found = TransactionIdEquals(sx[i], rx[j]);
+		if (!found)
+			return false;
+	}
+	return true;
 }
 
 /*
  * May a query under this snapshot share what the cache read under others?
  * Only if the snapshot is no older than the last invalidation processed:
- * it saw every transaction that had completed then, and, in the
- * transaction whose own change it was, it was taken after that command.
- * The catalog snapshot (no active snapshot) is always fresh.
+ * it sees all that a snapshot taken after that invalidation sees, and, in
+ * the transaction whose own change it was, it was taken after that
+ * command.  The catalog snapshot (no active snapshot) is always fresh.  The
+ * reference snapshot is taken at the first lookup after an invalidation
+ * (parallel workers take none: their queries keep to their own snapshot).
  */
 static bool
 snapshot_current(const SnapKey *k)
 {
+	bool		current;
+
 	if (k->snap == NULL)
 		return true;
-	if (k->completions < inval_completions)
-		return false;
+	if (last_verdict.generation == rbac_generation &&
+		snap_key_equal(&last_verdict.key, k))
+		return last_verdict.current;
 	if (k->lxid == inval_lxid && inval_cid != InvalidCommandId && k->curcid < inval_cid)
-		return false;
-	return true;
+		current = false;
+	else if (!reference_valid && IsParallelWorker())
+		current = false;
+	else
+	{
+		if (!reference_valid)
+		{
+			GetSnapshotData(&reference);
+			reference_valid = true;
+		}
+		current = sees_all_of(k->snap, &reference);
+	}
+	last_verdict.key = *k;
+	last_verdict.generation = rbac_generation;
+	last_verdict.current = current;
+	return current;
 }
 
 /* Empty the cache, for contents of one kind. */
