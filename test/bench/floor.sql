@@ -1,6 +1,7 @@
 -- The floor functions (test/bench/floor/rbac_bench_floor.c), one per
 -- argument shape of rbac's checks, marked like the checks.  A floor line
--- calls one with the same argument expressions as its rbac line.
+-- calls one with the same argument expressions as its rbac line and
+-- passes the same rows.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE SCHEMA IF NOT EXISTS bench_floor;
@@ -12,4 +13,9 @@ CREATE OR REPLACE FUNCTION bench_floor.f3(text, text, text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_text3' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION bench_floor.f_arr2(text[], text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_textarr_text' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- the floors of the member lines: pass only the even-numbered organizations
+CREATE OR REPLACE FUNCTION bench_floor.f2_even(text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text2_even' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE OR REPLACE FUNCTION bench_floor.f3_even(text, text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text3_even' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 GRANT USAGE ON SCHEMA bench_floor TO bench_app;

@@ -1,11 +1,13 @@
 -- Interleaved timing runs: every variant once per round, :rounds rounds.
--- Prints "variant|ms" lines.  Run as a superuser; each measurement runs
+-- Prints "round|variant|ms|rows" lines (rows: what the count returned,
+-- so that the report can check that a floor passes the rows of its line).  Run as a superuser; each measurement runs
 -- the count as bench_app, to whom the policy applies.
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 
-CREATE OR REPLACE FUNCTION bench_measure(using_expr text, settings text)
-RETURNS float8 LANGUAGE plpgsql AS $$
+DROP FUNCTION IF EXISTS bench_measure(text, text);
+CREATE FUNCTION bench_measure(using_expr text, settings text)
+RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	t0 timestamptz;
 	n bigint;
@@ -23,7 +25,7 @@ BEGIN
 	EXECUTE 'SET LOCAL ROLE bench_app';
 	t0 := clock_timestamp();
 	EXECUTE 'SELECT count(*) FROM documents' INTO n;
-	RETURN extract(epoch FROM clock_timestamp() - t0) * 1000;
+	RETURN (extract(epoch FROM clock_timestamp() - t0) * 1000) || '|' || n;
 END
 $$;
 

@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# make bench: builds and installs rbac, then runs the benchmark in a
+# make bench: builds and installs rbac and the benchmark's floor module
+# (test/bench/floor, installed only here), then runs the benchmark in a
 # throw-away cluster with jit and parallel workers off.
 #   BENCH_ROUNDS=n   rounds per variant (default 5)
+#   CHURN_SECONDS=n  length of each phase of the churn benchmark (default 20)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 PG_MAJOR=${PG_MAJOR:-15}
 PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
 PG_MAJOR="$PG_MAJOR" PG_CONFIG="$PG_CONFIG" test/install.sh
+make -s -C test/bench/floor PG_CONFIG="$PG_CONFIG" >/dev/null
+if [ "$(id -u)" = 0 ]; then
+	make -s -C test/bench/floor PG_CONFIG="$PG_CONFIG" install >/dev/null
+else
+	sudo -n make -s -C test/bench/floor PG_CONFIG="$PG_CONFIG" install >/dev/null || {
+		echo "run: sudo make -C test/bench/floor PG_CONFIG=$PG_CONFIG install" >&2; exit 1; }
+fi
 export BENCH_OUT=$(mktemp -d)
 chmod 777 "$BENCH_OUT"
+start=$(date +%s)
 pg_virtualenv -t -v "$PG_MAJOR" \
 	-o jit=off -o max_parallel_workers_per_gather=0 -o shared_buffers=512MB \
 	-o max_locks_per_transaction=256 \
-	"$top/test/bench/inner.sh" </dev/null 2>&1 | grep -vE '^(Creating new|Dropping cluster|[0-9-]+ [0-9:.]+ UTC \[)' 
+	"$top/test/bench/inner.sh" </dev/null 2>&1 | grep -vE '^(Creating new|Dropping cluster|[0-9-]+ [0-9:.]+ UTC \[)'
+echo "make bench took $(( $(date +%s) - start )) s"

@@ -16,6 +16,14 @@
  *	  no valid UTF-8 text does: every row passes, and neither the planner
  *	  nor the executor can fold the call away.
  *
+ *	  The _even forms also read the last byte of their second argument, the
+ *	  organization in has_permission(perm, org) and user_has_permission(user,
+ *	  org, perm), and pass only where it is even: the even-numbered
+ *	  organizations, where the benchmark's member user_1 belongs
+ *	  (organizations.sql).  A floor must pass the rows its line passes, as
+ *	  counting a passing row costs the aggregate several ns more than
+ *	  skipping one.
+ *
  *	  The SQL declarations are in test/bench/floor.sql (schema bench_floor).
  *
  *-------------------------------------------------------------------------
@@ -31,6 +39,8 @@ PG_FUNCTION_INFO_V1(floor_text1);
 PG_FUNCTION_INFO_V1(floor_text2);
 PG_FUNCTION_INFO_V1(floor_text3);
 PG_FUNCTION_INFO_V1(floor_textarr_text);
+PG_FUNCTION_INFO_V1(floor_text2_even);
+PG_FUNCTION_INFO_V1(floor_text3_even);
 
 /* True unless the text starts with the byte 0xff. */
 static inline bool
@@ -38,6 +48,15 @@ floor_read_text(text *t)
 {
 	return VARSIZE_ANY_EXHDR(t) == 0 ||
 		(unsigned char) VARDATA_ANY(t)[0] != 0xff;
+}
+
+/* True if the text's last byte is even (an empty text: false). */
+static inline bool
+floor_ends_even(text *t)
+{
+	int			len = VARSIZE_ANY_EXHDR(t);
+
+	return len > 0 && ((unsigned char) VARDATA_ANY(t)[len - 1] & 1) == 0;
 }
 
 /* bench_floor.f1(text) */
@@ -76,4 +95,25 @@ floor_textarr_text(PG_FUNCTION_ARGS)
 	bool		b = floor_read_text(PG_GETARG_TEXT_PP(1));
 
 	PG_RETURN_BOOL(ARR_NDIM(roles) <= 1 && b);
+}
+
+/* bench_floor.f2_even(text, text): f2, only where the second ends even */
+Datum
+floor_text2_even(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	text	   *org = PG_GETARG_TEXT_PP(1);
+
+	PG_RETURN_BOOL(a && floor_read_text(org) && floor_ends_even(org));
+}
+
+/* bench_floor.f3_even(text, text, text): f3, only where the second ends even */
+Datum
+floor_text3_even(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	bool		c = floor_read_text(PG_GETARG_TEXT_PP(2));
+
+	PG_RETURN_BOOL(a && c && floor_read_text(org) && floor_ends_even(org));
 }
