@@ -70,24 +70,6 @@ typedef struct CheckMemo
 } CheckMemo;
 
 /*
- * Is argument argno of this call a Const?  Only then is it the same on every
- * call through this FmgrInfo: a Param is not (PL/pgSQL re-evaluates one
- * expression state with changing parameter values).
- */
-static bool
-arg_is_const(FmgrInfo *flinfo, int argno)
-{
-	List	   *args;
-
-	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
-		return false;
-	args = ((FuncExpr *) flinfo->fn_expr)->args;
-	if (argno >= list_length(args))
-		return false;
-	return IsA(list_nth(args, argno), Const);
-}
-
-/*
  * The memo of this call site, made on first use.  Memo argument i holds
  * call argument argno[i] (argno NULL: argument i).
  */
@@ -100,7 +82,7 @@ get_memo(FunctionCallInfo fcinfo, int nargs, const int *argno)
 	{
 		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CheckMemo));
 		for (int i = 0; i < nargs; i++)
-			m->args[i].stable = arg_is_const(fcinfo->flinfo, argno ? argno[i] : i);
+			m->args[i].stable = rbac_arg_is_const(fcinfo->flinfo, argno ? argno[i] : i);
 		fcinfo->flinfo->fn_extra = m;
 	}
 	return m;

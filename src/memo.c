@@ -15,6 +15,7 @@
 #include "memo.h"
 
 #include "cache.h"
+#include "nodes/primnodes.h"
 
 #define ORG_SLOTS_MAX	65536
 
@@ -96,4 +97,22 @@ rbac_org_answer_put(MemoryContext cxt, OrgAnswers *t, uint64 generation,
 	memcpy(t->slots[i].org, org, olen);
 	t->slots[i].used = true;
 	t->n++;
+}
+
+/*
+ * Is argument argno of this call a Const?  Only then is it the same on every
+ * call through this FmgrInfo: a Param is not (PL/pgSQL re-evaluates one
+ * expression state with changing parameter values).
+ */
+bool
+rbac_arg_is_const(FmgrInfo *flinfo, int argno)
+{
+	List	   *args;
+
+	if (flinfo->fn_expr == NULL || !IsA(flinfo->fn_expr, FuncExpr))
+		return false;
+	args = ((FuncExpr *) flinfo->fn_expr)->args;
+	if (argno >= list_length(args))
+		return false;
+	return IsA(list_nth(args, argno), Const);
 }

@@ -11,6 +11,8 @@
 
 #include "rbac.h"
 
+#include "fmgr.h"
+
 /* organization ids up to this many bytes get a slot */
 #define RBAC_ORG_INLINE		32
 
@@ -38,6 +40,7 @@ typedef struct OrgAnswers
 
 extern bool rbac_org_answer_get(OrgAnswers *t, const char *org, int olen,
 								uint32 *hash, bool *result);
+extern bool rbac_arg_is_const(FmgrInfo *flinfo, int argno);
 extern void rbac_org_answer_put(MemoryContext cxt, OrgAnswers *t, uint64 generation,
 								const char *org, int olen, uint32 hash, bool result);
 

@@ -109,6 +109,7 @@ typedef struct PrincipalMemo
 	MemoInput	org;
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
+	bool		perm_const;		/* the permission argument is a Const */
 	OrgAnswers	orgs;			/* for this principal and permission */
 } PrincipalMemo;
 
@@ -418,6 +419,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PrincipalMemo));
 		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
 									   ALLOCSET_SMALL_SIZES);
+		m->perm_const = rbac_arg_is_const(fcinfo->flinfo, 0);
 		fcinfo->flinfo->fn_extra = m;
 	}
 
@@ -430,8 +432,17 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		same_principal = input_same(&m->claims, claims, claims_len);
 	}
 	if (same_principal && m->generation == rbac_generation &&
-		input_same(&m->perm, ps, plen) && input_same(&m->org, os, olen))
-		PG_RETURN_BOOL(m->result);
+		(m->perm_const ? m->perm.set : input_same(&m->perm, ps, plen)))
+	{
+		uint32		hash;
+		bool		result;
+
+		/* the same principal and permission: the organization decides */
+		if (input_same(&m->org, os, olen))
+			PG_RETURN_BOOL(m->result);
+		if (org != NULL && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
 
 	if (!same_principal)
 	{
