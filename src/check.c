@@ -202,9 +202,17 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	bool		same_perm = memo_same(&m->args[1], ps, plen);
 	uint64		gen;
 
-	if (m->generation == rbac_generation && same_role && same_perm &&
-		(!with_org || memo_same(&m->args[2], os, olen)))
-		PG_RETURN_BOOL(m->result);
+	if (m->generation == rbac_generation && same_role && same_perm)
+	{
+		uint32		hash;
+		bool		result;
+
+		if (!with_org || memo_same(&m->args[2], os, olen))
+			PG_RETURN_BOOL(m->result);
+		/* the same role and permission: the organization's answer, if known */
+		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
 
 	if (!same_perm)
 		memo_store_perm(fcinfo, m, 1, ps, plen);
@@ -367,9 +375,17 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 
 	same_user = memo_same(&m->args[0], us, ulen);
 	same_perm = memo_same(&m->args[1], ps, plen);
-	if (m->generation == rbac_generation && same_user && same_perm &&
-		memo_same(&m->args[2], os, olen))
-		PG_RETURN_BOOL(m->result);
+	if (m->generation == rbac_generation && same_user && same_perm)
+	{
+		uint32		hash;
+		bool		result;
+
+		if (memo_same(&m->args[2], os, olen))
+			PG_RETURN_BOOL(m->result);
+		/* the same user and permission: the organization's answer, if known */
+		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
 
 	if (!same_perm)
 		memo_store_perm(fcinfo, m, 1, ps, plen);
