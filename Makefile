@@ -25,7 +25,7 @@ DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel trust json_mutators
+	memberships principal privileges hostile parallel trust json_mutators resources
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules \

@@ -1500,3 +1500,1594 @@ COMMENT ON FUNCTION rbac.has_permission(text) IS
 'true if the current request''s principal has the permission: settings rbac.user_id (+ rbac.organization_id), else rbac.role (+ rbac.organization_id), else, only with rbac.jwt_claims = trusted, the claims of request.jwt.claims (a member by rbac.jwt_user_claim, else roles); no principal: false';
 COMMENT ON FUNCTION rbac.has_permission(text, text) IS
 'true if the current request''s principal has the permission in the organization (see rbac.has_permission(text)); a principal bound to another organization, or an empty organization id: false';
+
+------------------------------------------------------------------------------
+-- Resources (SPEC 7): resource types in a hierarchy under the built-in
+-- type organization, resources in one tree per organization, roles assigned
+-- to a membership on a resource.  The per-row checks on a resource
+-- (rbac.user_has_permission(..., resource_type_slug, external_id),
+-- rbac.has_permission(permission_slug, resource_type_slug, external_id))
+-- are C and come with the cache; this section is the catalog, its rules,
+-- the management functions, discovery and JSON.
+--
+-- The type organization is a row of rbac.resource_type, put there by this
+-- script: the other tables can then refer to it with ordinary foreign keys
+-- (a resource's type, a type's parents), "every parent must exist" is one
+-- rule for all parents, and rbac.list_resource_types() shows the whole
+-- hierarchy.  The row cannot be changed or deleted (22023), and
+-- pg_extension_config_dump leaves it out of dumps (the script that a
+-- restore runs creates it).  It is the root: it has no parents, and no
+-- resource has it as its type -- a resource whose parent_resource_id is
+-- NULL hangs directly under its organization.
+--
+-- Rules, each kept by a trigger so that direct DML keeps them (SPEC 5.3):
+--   * types form a DAG: a type may list itself (folders in folders), no
+--     other cycle (22023); every parent exists (42704); the type
+--     organization is every chain's root;
+--   * a resource's parent is a resource of the same organization whose type
+--     is one of the resource's type's parents, or NULL (the organization,
+--     when organization is one of those parents); no cycles (22023); its
+--     id, external id, type and organization never change;
+--   * a role of a registered type may hold permissions of its own type or
+--     of any registered type below it (22023);  a role or permission whose
+--     resource_type_slug names no registered type (1.0 stored any valid
+--     slug, and 1.0 callers still may) is outside the hierarchy and not
+--     checked -- it can be assigned on no resource and reaches nothing
+--     through the resource rule.  The resource type of a role or a
+--     permission is fixed once created, as its slug (22023);
+--   * a role is assigned only on a resource of its own type, of the
+--     membership's organization, and only if the role is in that
+--     organization's list (22023);
+--   * a membership, role or resource with assignments is not deleted
+--     (2BP01); the management functions take a cascade argument.
+--
+-- Concurrency: every rule that reads a chain (of types, of resources) locks
+-- each row of the chain FOR SHARE as it walks it, and every change of a
+-- chain updates the row whose parents change.  Of two transactions that
+-- move resources into each other's subtree, or that give two types each
+-- other as parents, the second one's walk waits for the first one's row:
+-- at READ COMMITTED it then reads the committed parents and finds the
+-- cycle; at REPEATABLE READ and SERIALIZABLE the lock of a row updated by
+-- a transaction committed after its snapshot fails with 40001; or the two
+-- deadlock and one fails with 40P01.  No cycle is ever committed.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.is_valid_external_id(text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_is_valid_external_id'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.is_valid_external_id(text) IS
+'true if the text is a valid resource external id: 1 to 64 printable ASCII characters (space to ~); never raises';
+
+CREATE FUNCTION rbac.check_external_id(text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_check_external_id'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.check_external_id(text) IS
+'true for a valid resource external id, else raises 22023 naming the value and the rule (the check of domain rbac.external_id)';
+
+CREATE FUNCTION rbac.permission_matches(granted text, requested text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_permission_matches_sql'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.permission_matches(text, text) IS
+'true if the granted permission slug covers the requested one (SPEC 3 wildcards: a segment * matches one segment, a last segment * any further ones, * alone every slug); a malformed requested slug: false; never raises';
+
+CREATE DOMAIN rbac.external_id AS text COLLATE "C"
+	CHECK (rbac.check_external_id(VALUE));
+COMMENT ON DOMAIN rbac.external_id IS
+'the application''s id of a resource: 1 to 64 printable ASCII characters, unique within its organization and resource type';
+
+CREATE TABLE rbac.resource_type (
+	slug rbac.resource_type_slug NOT NULL,
+	name rbac.display_name NOT NULL,
+	description rbac.description,
+	parent_type_slugs text[] COLLATE "C" NOT NULL DEFAULT '{organization}',
+	created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	CONSTRAINT resource_type_pkey PRIMARY KEY (slug)
+);
+COMMENT ON TABLE rbac.resource_type IS
+'resource types (SPEC 7): organization (built in, the root) and the application''s types; parent_type_slugs are the types a resource of this type may hang under (organization = directly under its organization; the type itself = nesting); rbac.resource_type_parent mirrors them';
+
+INSERT INTO rbac.resource_type (slug, name, description, parent_type_slugs)
+VALUES ('organization', 'Organization',
+		'The organization itself: the root of every organization''s resources (built in)', '{}');
+
+CREATE TABLE rbac.resource_type_parent (
+	type_slug rbac.resource_type_slug NOT NULL
+		REFERENCES rbac.resource_type (slug) ON DELETE CASCADE,
+	parent_slug rbac.resource_type_slug NOT NULL
+		REFERENCES rbac.resource_type (slug),
+	CONSTRAINT resource_type_parent_pkey PRIMARY KEY (type_slug, parent_slug)
+);
+CREATE INDEX resource_type_parent_parent_slug_idx ON rbac.resource_type_parent (parent_slug);
+COMMENT ON TABLE rbac.resource_type_parent IS
+'the edges of the resource type hierarchy, one row per (type, parent type): maintained from rbac.resource_type.parent_type_slugs by its trigger (direct changes are refused), so that a parent is a foreign key; not dumped (a restore rebuilds it)';
+
+CREATE TABLE rbac.resource (
+	id text COLLATE "C" NOT NULL
+		DEFAULT 'authz_'::text OPERATOR(pg_catalog.||) rbac.new_id('resource'::text),
+	external_id rbac.external_id NOT NULL,
+	name rbac.display_name NOT NULL,
+	description rbac.description,
+	resource_type_slug rbac.resource_type_slug NOT NULL
+		REFERENCES rbac.resource_type (slug),
+	organization_id rbac.organization_id NOT NULL,
+	parent_resource_id text COLLATE "C"
+		REFERENCES rbac.resource (id),
+	created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	CONSTRAINT resource_pkey PRIMARY KEY (id),
+	CONSTRAINT resource_external_id_key UNIQUE (organization_id, resource_type_slug, external_id),
+	CONSTRAINT resource_id_check CHECK (id ~ '^authz_resource_[0-9A-HJKMNP-TV-Z]{26}$')
+);
+CREATE INDEX resource_parent_resource_id_idx ON rbac.resource (parent_resource_id);
+CREATE INDEX resource_resource_type_slug_idx ON rbac.resource (resource_type_slug);
+COMMENT ON TABLE rbac.resource IS
+'resources (WorkOS authorization resources): instances of a resource type inside one organization, in one tree per organization (parent_resource_id NULL = directly under the organization)';
+
+CREATE TABLE rbac.role_assignment (
+	id text COLLATE "C" NOT NULL
+		DEFAULT 'role_'::text OPERATOR(pg_catalog.||) rbac.new_id('assignment'::text),
+	membership_id text COLLATE "C" NOT NULL REFERENCES rbac.membership (id),
+	role_id text COLLATE "C" NOT NULL REFERENCES rbac.role (id),
+	resource_id text COLLATE "C" NOT NULL REFERENCES rbac.resource (id),
+	created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	updated_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+	CONSTRAINT role_assignment_pkey PRIMARY KEY (id),
+	CONSTRAINT role_assignment_key UNIQUE (membership_id, resource_id, role_id),
+	CONSTRAINT role_assignment_id_check CHECK (id ~ '^role_assignment_[0-9A-HJKMNP-TV-Z]{26}$')
+);
+CREATE INDEX role_assignment_role_id_idx ON rbac.role_assignment (role_id);
+CREATE INDEX role_assignment_resource_id_idx ON rbac.role_assignment (resource_id);
+COMMENT ON TABLE rbac.role_assignment IS
+'role assignments (WorkOS): a role held by a membership on a resource and, through it, on the resource''s descendants';
+
+SELECT pg_catalog.pg_extension_config_dump('rbac.resource_type', 'WHERE slug <> ''organization''');
+SELECT pg_catalog.pg_extension_config_dump('rbac.resource', '');
+SELECT pg_catalog.pg_extension_config_dump('rbac.role_assignment', '');
+
+------------------------------------------------------------------------------
+-- Rules of resource types
+------------------------------------------------------------------------------
+
+-- Is lower the type upper or below it?  Reads the edges as the caller sees
+-- them (the triggers lock what they walk themselves).
+CREATE FUNCTION rbac.resource_type_is_below(upper text, lower text) RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE up(slug) AS (
+		SELECT resource_type_is_below.lower COLLATE "C"
+		UNION
+		SELECT e.parent_slug::text FROM rbac.resource_type_parent e JOIN up ON e.type_slug::text = up.slug
+	)
+	SELECT EXISTS (SELECT 1 FROM up WHERE up.slug = resource_type_is_below.upper)
+$$;
+COMMENT ON FUNCTION rbac.resource_type_is_below(text, text) IS
+'true if the resource type lower is upper or lies below it (upper is reachable through parent types); every registered type but organization lies below organization';
+
+-- The first grant that breaks "a role may hold permissions of its own type
+-- or of a type below it", among registered types (of one role or of one
+-- permission, or anywhere with NULLs), or no row.
+CREATE FUNCTION rbac.first_bad_grant(for_role_id text, for_permission_slug text)
+RETURNS TABLE (bad_role text, bad_role_type text, bad_permission text, bad_permission_type text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT r.slug::text, r.resource_type_slug::text, p.slug::text, p.resource_type_slug::text
+	FROM rbac.role_permission rp
+	JOIN rbac.role r ON r.id = rp.role_id
+	JOIN rbac.permission p ON p.slug::text = rp.permission_slug::text
+	WHERE (for_role_id IS NULL OR rp.role_id = for_role_id)
+	  AND (for_permission_slug IS NULL OR rp.permission_slug::text = for_permission_slug)
+	  AND r.resource_type_slug::text <> p.resource_type_slug::text
+	  AND EXISTS (SELECT 1 FROM rbac.resource_type t WHERE t.slug::text = r.resource_type_slug::text)
+	  AND EXISTS (SELECT 1 FROM rbac.resource_type t WHERE t.slug::text = p.resource_type_slug::text)
+	  AND NOT rbac.resource_type_is_below(r.resource_type_slug::text, p.resource_type_slug::text)
+	ORDER BY r.slug, p.slug
+	LIMIT 1
+$$;
+COMMENT ON FUNCTION rbac.first_bad_grant(text, text) IS
+'internal: the first grant (of the role, of the permission, or any with NULLs) whose permission''s resource type is neither the role''s type nor below it, among registered types; no row if none';
+
+CREATE FUNCTION rbac.resource_type_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n bigint;
+	what text;
+BEGIN
+	IF TG_OP = 'TRUNCATE' THEN
+		RAISE EXCEPTION 'resource type "organization" is built in'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'TRUNCATE would delete it.',
+				  HINT = 'Delete the other resource types instead.';
+	END IF;
+	IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.slug::text = 'organization' THEN
+		RAISE EXCEPTION 'resource type "organization" is built in'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'It cannot be changed or deleted.';
+	END IF;
+	IF TG_OP = 'DELETE' THEN
+		SELECT count(*) INTO n FROM rbac.resource x WHERE x.resource_type_slug::text = OLD.slug::text;
+		what := CASE WHEN n > 0 THEN format('%s resources', n) END;
+		IF what IS NULL THEN
+			SELECT count(*) INTO n FROM rbac.role x WHERE x.resource_type_slug::text = OLD.slug::text;
+			what := CASE WHEN n > 0 THEN format('%s roles', n) END;
+		END IF;
+		IF what IS NULL THEN
+			SELECT count(*) INTO n FROM rbac.permission x WHERE x.resource_type_slug::text = OLD.slug::text;
+			what := CASE WHEN n > 0 THEN format('%s permissions', n) END;
+		END IF;
+		IF what IS NULL THEN
+			SELECT count(*) INTO n FROM rbac.resource_type_parent e
+			WHERE e.parent_slug::text = OLD.slug::text AND e.type_slug::text <> OLD.slug::text;
+			what := CASE WHEN n > 0 THEN format('%s other resource types (as a parent type)', n) END;
+		END IF;
+		IF what IS NOT NULL THEN
+			RAISE EXCEPTION 'resource type "%" is in use', OLD.slug
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('%s use it.', what),
+					  HINT = 'Delete what uses it first.';
+		END IF;
+		RETURN OLD;
+	END IF;
+	IF TG_OP = 'INSERT' AND NEW.slug::text = 'organization' THEN
+		RAISE EXCEPTION 'resource type "organization" is built in'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'It exists in every database with rbac and cannot be created.';
+	END IF;
+	IF TG_OP = 'UPDATE' AND NEW.slug IS DISTINCT FROM OLD.slug THEN
+		RAISE EXCEPTION 'cannot change the slug of resource type "%"', OLD.slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Slugs are immutable once created.';
+	END IF;
+	IF NEW.parent_type_slugs IS NULL OR cardinality(NEW.parent_type_slugs) = 0 THEN
+		RAISE EXCEPTION 'resource type "%" needs at least one parent type', NEW.slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use {organization} for a type whose resources hang directly under their organization.';
+	END IF;
+	IF array_ndims(NEW.parent_type_slugs) > 1 THEN
+		RAISE EXCEPTION 'parent type slugs must be a one-dimensional array'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(NEW.parent_type_slugs, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'parent type slugs must not contain null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- validate (22023), then store sorted and without duplicates
+	SELECT array_agg(DISTINCT s::rbac.resource_type_slug::text ORDER BY s::rbac.resource_type_slug::text)
+	INTO NEW.parent_type_slugs
+	FROM unnest(NEW.parent_type_slugs) s;
+	IF TG_OP = 'UPDATE' THEN
+		NEW.created_at := OLD.created_at;
+		IF NEW IS DISTINCT FROM OLD THEN
+			NEW.updated_at := clock_timestamp();
+		END IF;
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_type_guard() IS
+'row trigger on rbac.resource_type: the built-in type organization is neither created, changed nor deleted (22023); immutable slug; parent types valid, at least one, stored sorted; a type in use by resources, roles, permissions or other types is not deleted (2BP01); updated_at';
+
+CREATE TRIGGER resource_type_guard
+	BEFORE INSERT OR UPDATE OR DELETE ON rbac.resource_type
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_type_guard();
+CREATE TRIGGER resource_type_truncate_guard
+	BEFORE TRUNCATE ON rbac.resource_type
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.resource_type_guard();
+
+-- After a type's row is stored (so that every row of one COPY is there, as
+-- a restore loads them): its parents exist and make no cycle, the edge
+-- table follows, removed parents leave no resource misplaced and no grant
+-- breaks the type rule.
+CREATE FUNCTION rbac.resource_type_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p text;
+	seen text[] := ARRAY[NEW.slug::text];
+	frontier text[];
+	next_frontier text[];
+	parents text[];
+	removed text[] := '{}';
+	bad record;
+	misplaced text;
+BEGIN
+	IF NEW.slug::text = 'organization' THEN
+		RETURN NULL;
+	END IF;
+	frontier := ARRAY(SELECT s FROM unnest(NEW.parent_type_slugs) s WHERE s <> NEW.slug::text);
+	-- every parent exists
+	FOREACH p IN ARRAY frontier LOOP
+		PERFORM 1 FROM rbac.resource_type t WHERE t.slug::text = p FOR SHARE;
+		IF NOT FOUND THEN
+			RAISE EXCEPTION 'resource type "%" does not exist', p
+				USING ERRCODE = 'undefined_object',
+					  DETAIL = format('It is named as a parent type of "%s".', NEW.slug);
+		END IF;
+	END LOOP;
+	-- no cycle: walk up from the parents, locking each type on the way
+	-- (its latest parents, see above), and never meet this type
+	WHILE cardinality(frontier) > 0 LOOP
+		next_frontier := '{}';
+		FOREACH p IN ARRAY frontier LOOP
+			IF p = ANY (seen) AND p <> NEW.slug::text THEN
+				CONTINUE;
+			END IF;
+			IF p = NEW.slug::text THEN
+				RAISE EXCEPTION 'parent types % of resource type "%" would make a cycle', NEW.parent_type_slugs, NEW.slug
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = format('"%s" would lie below itself; the only cycle allowed is a type listing itself.', NEW.slug);
+			END IF;
+			seen := seen || p;
+			SELECT t.parent_type_slugs INTO parents FROM rbac.resource_type t
+			WHERE t.slug::text = p FOR SHARE;
+			next_frontier := next_frontier || ARRAY(SELECT s FROM unnest(parents) s WHERE s <> p);
+		END LOOP;
+		frontier := next_frontier;
+	END LOOP;
+	-- the edges follow
+	IF TG_OP = 'UPDATE' THEN
+		removed := ARRAY(SELECT s FROM unnest(OLD.parent_type_slugs) s
+						 WHERE s <> ALL (NEW.parent_type_slugs));
+		DELETE FROM rbac.resource_type_parent e
+		WHERE e.type_slug::text = NEW.slug::text AND e.parent_slug::text = ANY (removed);
+	END IF;
+	INSERT INTO rbac.resource_type_parent (type_slug, parent_slug)
+	SELECT NEW.slug, s FROM unnest(NEW.parent_type_slugs) s
+	ON CONFLICT DO NOTHING;
+	-- resources that the removed parents leave without a place
+	IF cardinality(removed) > 0 THEN
+		SELECT x.external_id::text INTO misplaced
+		FROM rbac.resource x
+		LEFT JOIN rbac.resource px ON px.id = x.parent_resource_id
+		WHERE x.resource_type_slug::text = NEW.slug::text
+		  AND coalesce(px.resource_type_slug::text, 'organization') = ANY (removed)
+		ORDER BY x.id LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'resource type "%" still has resources under the parent types it would lose', NEW.slug
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('Resource "%s" is under a resource of type %s (or its organization).',
+									  misplaced, array_to_string(removed, ', ')),
+					  HINT = 'Move or delete those resources first.';
+		END IF;
+	END IF;
+	-- grants among registered types keep the type rule
+	SELECT * INTO bad FROM rbac.first_bad_grant(NULL::text, NULL::text);
+	IF FOUND THEN
+		RAISE EXCEPTION 'role "%" of resource type "%" cannot hold permission "%" of resource type "%"',
+			bad.bad_role, bad.bad_role_type, bad.bad_permission, bad.bad_permission_type
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'A role may hold permissions of its own resource type or of a type below it.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_type_check() IS
+'row trigger on rbac.resource_type, after the change: parents exist (42704), no cycle other than a type listing itself (22023, walking the chain with row locks), rbac.resource_type_parent follows, no resource loses its place (2BP01), no grant breaks the type rule (22023)';
+
+CREATE TRIGGER resource_type_check
+	AFTER INSERT OR UPDATE OF parent_type_slugs ON rbac.resource_type
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_type_check();
+
+CREATE FUNCTION rbac.resource_type_parent_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	-- changes made by rbac.resource_type_check() (depth 2) or by the
+	-- cascade of a type's deletion pass
+	IF pg_trigger_depth() < 2 THEN
+		RAISE EXCEPTION 'rbac.resource_type_parent is maintained from rbac.resource_type.parent_type_slugs'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Update parent_type_slugs, or call rbac.update_resource_type().';
+	END IF;
+	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_type_parent_guard() IS
+'trigger on rbac.resource_type_parent: refuses direct changes (22023); the table mirrors rbac.resource_type.parent_type_slugs';
+
+CREATE TRIGGER resource_type_parent_guard
+	BEFORE INSERT OR UPDATE OR DELETE ON rbac.resource_type_parent
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_type_parent_guard();
+CREATE TRIGGER resource_type_parent_truncate_guard
+	BEFORE TRUNCATE ON rbac.resource_type_parent
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.resource_type_parent_guard();
+
+------------------------------------------------------------------------------
+-- Rules of resources
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.resource_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n bigint;
+BEGIN
+	IF TG_OP = 'DELETE' THEN
+		SELECT count(*) INTO n FROM rbac.role_assignment a WHERE a.resource_id = OLD.id;
+		IF n > 0 THEN
+			RAISE EXCEPTION 'resource "%" of type "%" has role assignments', OLD.external_id, OLD.resource_type_slug
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('%s role assignments are on it.', n),
+					  HINT = 'Remove them first, or call rbac.delete_resource(..., cascade => true).';
+		END IF;
+		RETURN OLD;
+	END IF;
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.id IS DISTINCT FROM OLD.id OR NEW.external_id IS DISTINCT FROM OLD.external_id
+		   OR NEW.resource_type_slug IS DISTINCT FROM OLD.resource_type_slug
+		   OR NEW.organization_id IS DISTINCT FROM OLD.organization_id THEN
+			RAISE EXCEPTION 'cannot change the id, external id, type or organization of resource "%"', OLD.external_id
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Create another resource.';
+		END IF;
+		NEW.created_at := OLD.created_at;
+		IF NEW IS DISTINCT FROM OLD THEN
+			NEW.updated_at := clock_timestamp();
+		END IF;
+		RETURN NEW;
+	END IF;
+	IF NEW.resource_type_slug::text = 'organization' THEN
+		RAISE EXCEPTION 'invalid resource type "organization"'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The organization itself is the root of its resources; a resource with no parent hangs under it.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_guard() IS
+'row trigger on rbac.resource: no resource of type organization; immutable id, external id, type and organization; updated_at; a resource with role assignments is not deleted (2BP01)';
+
+CREATE TRIGGER resource_guard
+	BEFORE INSERT OR UPDATE OR DELETE ON rbac.resource
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_guard();
+
+-- After the row is stored (a COPY's rows are all there, in any order):
+-- the parent is of the same organization and of a parent type, and the
+-- tree has no cycle.  A move walks up from the new parent locking each
+-- resource on the way (see above); an insert cannot close a cycle with
+-- committed rows, only within its own statement, so it walks without
+-- locks.  The type's row is locked FOR SHARE against a concurrent change
+-- of its parents.
+CREATE FUNCTION rbac.resource_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	parents text[];
+	parent rbac.resource;
+	cur text;
+	seen text[] := '{}';
+BEGIN
+	SELECT t.parent_type_slugs INTO parents FROM rbac.resource_type t
+	WHERE t.slug::text = NEW.resource_type_slug::text FOR SHARE;
+	IF NEW.parent_resource_id IS NULL THEN
+		IF NOT 'organization' = ANY (parents) THEN
+			RAISE EXCEPTION 'resource "%" of type "%" must have a parent resource', NEW.external_id, NEW.resource_type_slug
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Resources of type "%s" hang under a resource of type %s.',
+									  NEW.resource_type_slug, array_to_string(parents, ', '));
+		END IF;
+		RETURN NULL;
+	END IF;
+	IF NEW.parent_resource_id = NEW.id THEN
+		RAISE EXCEPTION 'resource "%" cannot be its own parent', NEW.external_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The resources of an organization form a tree.';
+	END IF;
+	SELECT * INTO parent FROM rbac.resource x WHERE x.id = NEW.parent_resource_id;
+	IF NOT FOUND THEN
+		-- the foreign key reports it
+		RETURN NULL;
+	END IF;
+	IF parent.organization_id::text <> NEW.organization_id::text THEN
+		RAISE EXCEPTION 'resource "%" cannot be under resource "%" of another organization', NEW.external_id, parent.external_id
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('"%s" is in organization "%s", "%s" in "%s".', NEW.external_id,
+								  NEW.organization_id, parent.external_id, parent.organization_id);
+	END IF;
+	IF NOT parent.resource_type_slug::text = ANY (parents) THEN
+		RAISE EXCEPTION 'resource "%" of type "%" cannot be under resource "%" of type "%"',
+			NEW.external_id, NEW.resource_type_slug, parent.external_id, parent.resource_type_slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The parent types of "%s" are %s.', NEW.resource_type_slug, array_to_string(parents, ', '));
+	END IF;
+	cur := NEW.parent_resource_id;
+	WHILE cur IS NOT NULL LOOP
+		IF cur = NEW.id THEN
+			RAISE EXCEPTION 'resource "%" cannot be under its own descendant "%"', NEW.external_id, parent.external_id
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'The resources of an organization form a tree.';
+		END IF;
+		IF cur = ANY (seen) THEN
+			EXIT;
+		END IF;
+		seen := seen || cur;
+		IF TG_OP = 'UPDATE' THEN
+			SELECT x.parent_resource_id INTO cur FROM rbac.resource x WHERE x.id = cur FOR SHARE;
+		ELSE
+			SELECT x.parent_resource_id INTO cur FROM rbac.resource x WHERE x.id = cur;
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_check() IS
+'row trigger on rbac.resource, after the change: the parent is a resource of the same organization and of one of the type''s parent types, or none if organization is one of them (22023); no cycle (22023; a move locks the chain it walks)';
+
+CREATE TRIGGER resource_check
+	AFTER INSERT OR UPDATE OF parent_resource_id ON rbac.resource
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_check();
+
+------------------------------------------------------------------------------
+-- Rules of role assignments, and of the resource types of roles and
+-- permissions
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.role_assignment_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r rbac.role;
+	x rbac.resource;
+	m rbac.membership;
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		IF NEW.id IS DISTINCT FROM OLD.id OR NEW.membership_id IS DISTINCT FROM OLD.membership_id
+		   OR NEW.role_id IS DISTINCT FROM OLD.role_id OR NEW.resource_id IS DISTINCT FROM OLD.resource_id THEN
+			RAISE EXCEPTION 'cannot change the id, membership, role or resource of role assignment "%"', OLD.id
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Remove the assignment and assign again.';
+		END IF;
+		NEW.created_at := OLD.created_at;
+		IF NEW IS DISTINCT FROM OLD THEN
+			NEW.updated_at := clock_timestamp();
+		END IF;
+		RETURN NEW;
+	END IF;
+	SELECT * INTO r FROM rbac.role y WHERE y.id = NEW.role_id;
+	SELECT * INTO x FROM rbac.resource y WHERE y.id = NEW.resource_id;
+	SELECT * INTO m FROM rbac.membership y WHERE y.id = NEW.membership_id;
+	IF r.id IS NULL OR x.id IS NULL OR m.id IS NULL THEN
+		-- the foreign keys report it
+		RETURN NEW;
+	END IF;
+	IF r.resource_type_slug::text <> x.resource_type_slug::text THEN
+		RAISE EXCEPTION 'role "%" of resource type "%" cannot be assigned on resource "%" of type "%"',
+			r.slug, r.resource_type_slug, x.external_id, x.resource_type_slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'A role is assigned only on resources of its own type.';
+	END IF;
+	IF x.organization_id::text <> m.organization_id::text THEN
+		RAISE EXCEPTION 'resource "%" is not in organization "%" of the membership', x.external_id, m.organization_id
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF r.organization_id IS NOT NULL AND r.organization_id::text <> m.organization_id::text THEN
+		RAISE EXCEPTION 'role "%" is not in the priority list of organization "%"', r.slug, m.organization_id
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.role_assignment_guard() IS
+'row trigger on rbac.role_assignment: the role has the resource''s type, the resource and an organization role belong to the membership''s organization (22023); immutable id, membership, role and resource; updated_at';
+
+CREATE TRIGGER role_assignment_guard
+	BEFORE INSERT OR UPDATE ON rbac.role_assignment
+	FOR EACH ROW EXECUTE FUNCTION rbac.role_assignment_guard();
+
+CREATE FUNCTION rbac.assignment_dependents_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n bigint;
+BEGIN
+	IF TG_TABLE_NAME = 'role' THEN
+		SELECT count(*) INTO n FROM rbac.role_assignment a WHERE a.role_id = OLD.id;
+		IF n > 0 THEN
+			RAISE EXCEPTION 'role "%" has assignments', OLD.slug
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('It is assigned on resources %s times.', n),
+					  HINT = 'Remove those role assignments first, or pass cascade => true.';
+		END IF;
+	ELSE
+		SELECT count(*) INTO n FROM rbac.role_assignment a WHERE a.membership_id = OLD.id;
+		IF n > 0 THEN
+			RAISE EXCEPTION 'organization membership of user "%" in organization "%" has role assignments',
+				OLD.user_id, OLD.organization_id
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('%s role assignments on resources.', n),
+					  HINT = 'Remove them first, or pass cascade => true.';
+		END IF;
+	END IF;
+	RETURN OLD;
+END
+$$;
+COMMENT ON FUNCTION rbac.assignment_dependents_guard() IS
+'row trigger on rbac.role and rbac.membership: a role or membership with role assignments on resources is not deleted (2BP01)';
+
+CREATE TRIGGER role_assignment_dependents
+	BEFORE DELETE ON rbac.role
+	FOR EACH ROW EXECUTE FUNCTION rbac.assignment_dependents_guard();
+CREATE TRIGGER role_assignment_dependents
+	BEFORE DELETE ON rbac.membership
+	FOR EACH ROW EXECUTE FUNCTION rbac.assignment_dependents_guard();
+
+CREATE FUNCTION rbac.resource_type_fixed() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF NEW.resource_type_slug IS DISTINCT FROM OLD.resource_type_slug THEN
+		RAISE EXCEPTION 'cannot change the resource type of % "%"', TG_TABLE_NAME, OLD.slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The resource type of a role or permission is fixed once created.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_type_fixed() IS
+'row trigger on rbac.role and rbac.permission: resource_type_slug is fixed once created (22023), so that grants and assignments keep the type rules';
+
+CREATE TRIGGER resource_type_fixed
+	BEFORE UPDATE OF resource_type_slug ON rbac.role
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_type_fixed();
+CREATE TRIGGER resource_type_fixed
+	BEFORE UPDATE OF resource_type_slug ON rbac.permission
+	FOR EACH ROW EXECUTE FUNCTION rbac.resource_type_fixed();
+
+-- A grant keeps the type rule.  The chain of types from the permission's
+-- type up is walked with row locks, against a concurrent change of parents.
+CREATE FUNCTION rbac.role_permission_type_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rt text;
+	pt text;
+	rslug text;
+	frontier text[];
+	next_frontier text[];
+	seen text[] := '{}';
+	p text;
+	parents text[];
+BEGIN
+	SELECT r.resource_type_slug::text, r.slug::text INTO rt, rslug FROM rbac.role r WHERE r.id = NEW.role_id;
+	SELECT x.resource_type_slug::text INTO pt FROM rbac.permission x
+	WHERE x.slug::text = NEW.permission_slug::text;
+	IF rt IS NULL OR pt IS NULL OR rt = pt THEN
+		RETURN NULL;
+	END IF;
+	PERFORM 1 FROM rbac.resource_type t WHERE t.slug::text = rt FOR SHARE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	PERFORM 1 FROM rbac.resource_type t WHERE t.slug::text = pt;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	frontier := ARRAY[pt];
+	WHILE cardinality(frontier) > 0 LOOP
+		next_frontier := '{}';
+		FOREACH p IN ARRAY frontier LOOP
+			IF p = rt THEN
+				RETURN NULL;
+			END IF;
+			IF p = ANY (seen) THEN
+				CONTINUE;
+			END IF;
+			seen := seen || p;
+			SELECT t.parent_type_slugs INTO parents FROM rbac.resource_type t
+			WHERE t.slug::text = p FOR SHARE;
+			next_frontier := next_frontier || coalesce(parents, '{}');
+		END LOOP;
+		frontier := next_frontier;
+	END LOOP;
+	RAISE EXCEPTION 'role "%" of resource type "%" cannot hold permission "%" of resource type "%"',
+		rslug, rt, NEW.permission_slug, pt
+		USING ERRCODE = 'invalid_parameter_value',
+			  DETAIL = 'A role may hold permissions of its own resource type or of a type below it.';
+END
+$$;
+COMMENT ON FUNCTION rbac.role_permission_type_check() IS
+'row trigger on rbac.role_permission, after the change: among registered resource types, a role holds permissions of its own type or of a type below it (22023)';
+
+CREATE TRIGGER role_permission_type_check
+	AFTER INSERT OR UPDATE ON rbac.role_permission
+	FOR EACH ROW EXECUTE FUNCTION rbac.role_permission_type_check();
+
+------------------------------------------------------------------------------
+-- Invalidation: the new tables get the cache's triggers as the others
+------------------------------------------------------------------------------
+
+DO $$
+DECLARE
+	t text;
+BEGIN
+	FOREACH t IN ARRAY ARRAY['resource_type', 'resource_type_parent', 'resource', 'role_assignment']
+	LOOP
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache '
+								  'AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.%I '
+								  'FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache()', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache', t);
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache_replica '
+								  'AFTER INSERT OR UPDATE OR DELETE ON rbac.%I '
+								  'FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache()', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE REPLICA TRIGGER invalidate_cache_replica', t);
+	END LOOP;
+END
+$$;
+
+-- as the 1.0 tables (rbac.resource_type_parent's guard refuses changes
+-- that do not come from rbac.resource_type)
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE
+	ON rbac.resource_type, rbac.resource_type_parent, rbac.resource, rbac.role_assignment
+	TO @extowner@ WITH GRANT OPTION;
+
+------------------------------------------------------------------------------
+-- Resource types: management (SPEC 7)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.get_resource_type(slug text) RETURNS rbac.resource_type
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t rbac.resource_type;
+BEGIN
+	PERFORM rbac.require(slug, 'resource type slug'::text);
+	PERFORM slug::rbac.resource_type_slug;
+	SELECT * INTO t FROM rbac.resource_type x WHERE x.slug::text = get_resource_type.slug;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource type "%" does not exist', slug
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN t;
+END
+$$;
+COMMENT ON FUNCTION rbac.get_resource_type(text) IS
+'the resource type with this slug (organization is built in); unknown: 42704';
+
+-- Parent type slugs as given to a function: validated, unknown ones
+-- (other than the type itself) 42704.
+CREATE FUNCTION rbac.check_parent_type_slugs(slug text, parent_type_slugs text[]) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	p text;
+BEGIN
+	IF parent_type_slugs IS NULL THEN
+		RAISE EXCEPTION 'parent type slugs must not be null'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use {organization} for a type whose resources hang directly under their organization.';
+	END IF;
+	IF array_ndims(parent_type_slugs) > 1 THEN
+		RAISE EXCEPTION 'parent type slugs must be a one-dimensional array'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF array_position(parent_type_slugs, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'parent type slugs must not contain null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF cardinality(parent_type_slugs) = 0 THEN
+		RAISE EXCEPTION 'resource type "%" needs at least one parent type', slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use {organization} for a type whose resources hang directly under their organization.';
+	END IF;
+	FOREACH p IN ARRAY parent_type_slugs LOOP
+		PERFORM p::rbac.resource_type_slug;
+	END LOOP;
+	FOREACH p IN ARRAY parent_type_slugs LOOP
+		IF p <> slug AND NOT EXISTS (SELECT 1 FROM rbac.resource_type t WHERE t.slug::text = p) THEN
+			RAISE EXCEPTION 'resource type "%" does not exist', p
+				USING ERRCODE = 'undefined_object',
+					  DETAIL = format('It is named as a parent type of "%s".', slug);
+		END IF;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION rbac.check_parent_type_slugs(text, text[]) IS
+'internal: raises 22023 for a null, empty, multi-dimensional or invalid list of parent types, 42704 for an unknown parent type (the type itself may be one)';
+
+CREATE FUNCTION rbac.create_resource_type(slug text, name text, description text DEFAULT NULL,
+										  parent_type_slugs text[] DEFAULT '{organization}')
+RETURNS rbac.resource_type
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t rbac.resource_type;
+BEGIN
+	PERFORM rbac.require(slug, 'resource type slug'::text);
+	PERFORM rbac.require(name, 'name'::text);
+	PERFORM slug::rbac.resource_type_slug;
+	IF slug = 'organization' THEN
+		RAISE EXCEPTION 'resource type "organization" is built in'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'It exists in every database with rbac and cannot be created.';
+	END IF;
+	PERFORM rbac.check_parent_type_slugs(slug, parent_type_slugs);
+	BEGIN
+		INSERT INTO rbac.resource_type AS x (slug, name, description, parent_type_slugs)
+		VALUES (create_resource_type.slug, create_resource_type.name,
+				create_resource_type.description, create_resource_type.parent_type_slugs)
+		RETURNING * INTO t;
+	EXCEPTION WHEN unique_violation THEN
+		RAISE EXCEPTION 'resource type "%" already exists', slug
+			USING ERRCODE = 'unique_violation';
+	END;
+	RETURN t;
+END
+$$;
+COMMENT ON FUNCTION rbac.create_resource_type(text, text, text, text[]) IS
+'creates a resource type whose resources hang under resources of the parent types (organization: directly under their organization; the type itself: nesting); unknown parent 42704, a cycle 22023, duplicate 23505';
+
+CREATE FUNCTION rbac.list_resource_types() RETURNS SETOF rbac.resource_type
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM rbac.resource_type t
+	ORDER BY t.slug::text OPERATOR(pg_catalog.<>) 'organization', t.slug
+$$;
+COMMENT ON FUNCTION rbac.list_resource_types() IS
+'every resource type: organization first, then by slug';
+
+CREATE FUNCTION rbac.update_resource_type(slug text, name text DEFAULT NULL, description text DEFAULT NULL,
+										  parent_type_slugs text[] DEFAULT NULL)
+RETURNS rbac.resource_type
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t rbac.resource_type;
+BEGIN
+	t := rbac.get_resource_type(slug);
+	IF t.slug::text = 'organization' THEN
+		RAISE EXCEPTION 'resource type "organization" is built in'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'It cannot be changed or deleted.';
+	END IF;
+	IF parent_type_slugs IS NOT NULL THEN
+		PERFORM rbac.check_parent_type_slugs(slug, parent_type_slugs);
+	END IF;
+	UPDATE rbac.resource_type x
+	SET name = coalesce(update_resource_type.name, x.name),
+		description = coalesce(update_resource_type.description, x.description),
+		parent_type_slugs = coalesce(update_resource_type.parent_type_slugs, x.parent_type_slugs)
+	WHERE x.slug::text = t.slug::text
+	RETURNING * INTO t;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource type "%" does not exist', slug
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN t;
+END
+$$;
+COMMENT ON FUNCTION rbac.update_resource_type(text, text, text, text[]) IS
+'changes a resource type''s name, description or parent types (NULL leaves a field unchanged); parents re-checked (42704, 22023), a removed parent that resources still use 2BP01';
+
+CREATE FUNCTION rbac.delete_resource_type(slug text) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t rbac.resource_type;
+BEGIN
+	t := rbac.get_resource_type(slug);
+	-- lock it first: a resource, role or permission committed meanwhile is
+	-- then seen (READ COMMITTED) or its foreign key fails
+	PERFORM 1 FROM rbac.resource_type x WHERE x.slug::text = t.slug::text FOR UPDATE;
+	DELETE FROM rbac.resource_type x WHERE x.slug::text = t.slug::text;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource type "%" does not exist', slug
+			USING ERRCODE = 'undefined_object';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.delete_resource_type(text) IS
+'deletes a resource type; refused (2BP01) while resources, roles, permissions or other types use it; organization: 22023';
+
+------------------------------------------------------------------------------
+-- Resources: management (SPEC 7)
+------------------------------------------------------------------------------
+
+-- The resource, or 42704 naming it.
+CREATE FUNCTION rbac.find_resource(organization_id text, resource_type_slug text, external_id text)
+RETURNS rbac.resource
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	x rbac.resource;
+BEGIN
+	PERFORM rbac.require(organization_id, 'organization id'::text);
+	PERFORM rbac.require(resource_type_slug, 'resource type slug'::text);
+	PERFORM rbac.require(external_id, 'external id'::text);
+	PERFORM organization_id::rbac.organization_id, resource_type_slug::rbac.resource_type_slug,
+			external_id::rbac.external_id;
+	SELECT * INTO x FROM rbac.resource r
+	WHERE r.organization_id::text = find_resource.organization_id
+	  AND r.resource_type_slug::text = find_resource.resource_type_slug
+	  AND r.external_id::text = find_resource.external_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource "%" of type "%" does not exist in organization "%"',
+			external_id, resource_type_slug, organization_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN x;
+END
+$$;
+COMMENT ON FUNCTION rbac.find_resource(text, text, text) IS
+'internal: the resource of the organization with this type and external id, else 42704';
+
+-- The id of the parent a caller names: NULL for the organization (no
+-- parent given, or parent type organization without an external id).
+CREATE FUNCTION rbac.parent_resource_id(organization_id text, parent_type_slug text, parent_external_id text)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF parent_external_id IS NULL AND (parent_type_slug IS NULL OR parent_type_slug = 'organization') THEN
+		RETURN NULL;
+	END IF;
+	IF parent_type_slug IS NULL OR parent_external_id IS NULL THEN
+		RAISE EXCEPTION 'a parent resource is named by its type and its external id'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Pass both parent_type_slug and parent_external_id, or parent_type_slug => ''organization'' alone for the organization itself.';
+	END IF;
+	RETURN (rbac.find_resource(organization_id, parent_type_slug, parent_external_id)).id;
+END
+$$;
+COMMENT ON FUNCTION rbac.parent_resource_id(text, text, text) IS
+'internal: the id of the parent resource named by type and external id (42704 if unknown), NULL for the organization itself (no parent, or type organization alone); one of the two alone: 22023';
+
+CREATE FUNCTION rbac.create_resource(organization_id text, resource_type_slug text, external_id text,
+									 name text, description text DEFAULT NULL,
+									 parent_type_slug text DEFAULT NULL, parent_external_id text DEFAULT NULL)
+RETURNS rbac.resource
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	x rbac.resource;
+	parent_id text;
+BEGIN
+	PERFORM rbac.require(organization_id, 'organization id'::text);
+	PERFORM rbac.require(resource_type_slug, 'resource type slug'::text);
+	PERFORM rbac.require(external_id, 'external id'::text);
+	PERFORM rbac.require(name, 'name'::text);
+	PERFORM organization_id::rbac.organization_id, external_id::rbac.external_id;
+	PERFORM rbac.get_resource_type(resource_type_slug);
+	parent_id := rbac.parent_resource_id(organization_id, parent_type_slug, parent_external_id);
+	BEGIN
+		INSERT INTO rbac.resource AS r (external_id, name, description, resource_type_slug,
+										organization_id, parent_resource_id)
+		VALUES (create_resource.external_id, create_resource.name, create_resource.description,
+				create_resource.resource_type_slug, create_resource.organization_id, parent_id)
+		RETURNING * INTO x;
+	EXCEPTION WHEN unique_violation THEN
+		RAISE EXCEPTION 'resource "%" of type "%" already exists in organization "%"',
+			external_id, resource_type_slug, organization_id
+			USING ERRCODE = 'unique_violation';
+	END;
+	RETURN x;
+END
+$$;
+COMMENT ON FUNCTION rbac.create_resource(text, text, text, text, text, text, text) IS
+'creates a resource of the organization, under the resource named by parent_type_slug and parent_external_id or, without them, directly under the organization; unknown type or parent 42704, a parent of a type the resource''s type does not list 22023, duplicate external id 23505';
+
+CREATE FUNCTION rbac.get_resource(organization_id text, resource_type_slug text, external_id text)
+RETURNS rbac.resource
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT rbac.find_resource(organization_id, resource_type_slug, external_id)
+$$;
+COMMENT ON FUNCTION rbac.get_resource(text, text, text) IS
+'the resource of the organization with this type and external id; unknown: 42704';
+
+CREATE FUNCTION rbac.get_resource_by_id(id text) RETURNS rbac.resource
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	x rbac.resource;
+BEGIN
+	PERFORM rbac.require(id, 'resource id'::text);
+	SELECT * INTO x FROM rbac.resource r WHERE r.id = get_resource_by_id.id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource "%" does not exist', rbac.shorten(id)
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN x;
+END
+$$;
+COMMENT ON FUNCTION rbac.get_resource_by_id(text) IS
+'the resource with this id (authz_resource_...); unknown: 42704';
+
+CREATE FUNCTION rbac.update_resource(organization_id text, resource_type_slug text, external_id text,
+									 name text DEFAULT NULL, description text DEFAULT NULL,
+									 parent_type_slug text DEFAULT NULL, parent_external_id text DEFAULT NULL)
+RETURNS rbac.resource
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	x rbac.resource;
+	parent_id text;
+	move boolean := parent_type_slug IS NOT NULL OR parent_external_id IS NOT NULL;
+BEGIN
+	x := rbac.find_resource(organization_id, resource_type_slug, external_id);
+	IF move THEN
+		parent_id := rbac.parent_resource_id(organization_id, parent_type_slug, parent_external_id);
+	END IF;
+	UPDATE rbac.resource r
+	SET name = coalesce(update_resource.name, r.name),
+		description = coalesce(update_resource.description, r.description),
+		parent_resource_id = CASE WHEN move THEN parent_id ELSE r.parent_resource_id END
+	WHERE r.id = x.id
+	RETURNING * INTO x;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource "%" of type "%" does not exist in organization "%"',
+			external_id, resource_type_slug, organization_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	RETURN x;
+END
+$$;
+COMMENT ON FUNCTION rbac.update_resource(text, text, text, text, text, text, text) IS
+'changes a resource''s name or description (NULL leaves it) and, given parent_type_slug and parent_external_id, moves it under that resource (parent_type_slug => ''organization'' alone: directly under the organization); the move is re-checked: type, organization, no cycle (22023)';
+
+CREATE FUNCTION rbac.delete_resource(organization_id text, resource_type_slug text, external_id text,
+									 cascade boolean DEFAULT false)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	x rbac.resource;
+	subtree text[];
+	n bigint;
+BEGIN
+	IF cascade IS NULL THEN
+		RAISE EXCEPTION 'cascade must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	x := rbac.find_resource(organization_id, resource_type_slug, external_id);
+	PERFORM 1 FROM rbac.resource r WHERE r.id = x.id FOR UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'resource "%" of type "%" does not exist in organization "%"',
+			external_id, resource_type_slug, organization_id
+			USING ERRCODE = 'undefined_object';
+	END IF;
+	IF NOT cascade THEN
+		SELECT count(*) INTO n FROM rbac.resource r WHERE r.parent_resource_id = x.id;
+		IF n > 0 THEN
+			RAISE EXCEPTION 'resource "%" of type "%" has child resources', external_id, resource_type_slug
+				USING ERRCODE = 'dependent_objects_still_exist',
+					  DETAIL = format('%s resources are directly under it.', n),
+					  HINT = 'Delete or move them first, or pass cascade => true.';
+		END IF;
+		-- assignments: the row trigger raises 2BP01
+		DELETE FROM rbac.resource r WHERE r.id = x.id;
+		RETURN;
+	END IF;
+	-- the subtree, locked, then read again: a child added meanwhile is seen
+	-- (READ COMMITTED), or its foreign key fails the delete
+	FOR i IN 1..2 LOOP
+		WITH RECURSIVE t(id) AS (
+			SELECT x.id
+			UNION ALL
+			SELECT r.id FROM rbac.resource r JOIN t ON r.parent_resource_id = t.id
+		)
+		SELECT array_agg(t.id) INTO subtree FROM t;
+		PERFORM 1 FROM rbac.resource r WHERE r.id = ANY (subtree) FOR UPDATE;
+	END LOOP;
+	DELETE FROM rbac.role_assignment a WHERE a.resource_id = ANY (subtree);
+	DELETE FROM rbac.resource r WHERE r.id = ANY (subtree);
+END
+$$;
+COMMENT ON FUNCTION rbac.delete_resource(text, text, text, boolean) IS
+'deletes a resource; without cascade refused (2BP01) while it has child resources or role assignments; with cascade also its descendants and every role assignment on them';
+
+-- Filters of rbac.list_resources: the parent's id, or whether to filter.
+CREATE FUNCTION rbac.list_resources(organization_id text, resource_type_slug text DEFAULT NULL,
+									parent_type_slug text DEFAULT NULL, parent_external_id text DEFAULT NULL,
+									lim integer DEFAULT 10, before text DEFAULT NULL,
+									after text DEFAULT NULL, sort_order text DEFAULT 'desc')
+RETURNS SETOF rbac.resource
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ascending boolean;
+	by_parent boolean := parent_type_slug IS NOT NULL OR parent_external_id IS NOT NULL;
+	parent_id text;
+BEGIN
+	PERFORM rbac.require(organization_id, 'organization id'::text);
+	PERFORM organization_id::rbac.organization_id;
+	IF resource_type_slug IS NOT NULL THEN
+		PERFORM rbac.get_resource_type(resource_type_slug);
+	END IF;
+	IF by_parent THEN
+		parent_id := rbac.parent_resource_id(organization_id, parent_type_slug, parent_external_id);
+	END IF;
+	IF lim IS NULL OR lim < 1 OR lim > 100 THEN
+		RAISE EXCEPTION 'invalid limit %', coalesce(lim::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'lim is between 1 and 100.';
+	END IF;
+	IF sort_order IS NULL OR sort_order NOT IN ('asc', 'desc', 'normal') THEN
+		RAISE EXCEPTION 'invalid sort order "%"', coalesce(rbac.shorten(sort_order), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'sort_order is "asc", "desc" or "normal" (= "desc").';
+	END IF;
+	ascending := sort_order = 'asc';
+	IF before IS NOT NULL AND after IS NULL THEN
+		-- the page that ends just before the cursor, in the requested order
+		RETURN QUERY
+		SELECT * FROM (
+			SELECT * FROM rbac.resource r
+			WHERE r.organization_id::text = list_resources.organization_id
+			  AND (list_resources.resource_type_slug IS NULL
+				   OR r.resource_type_slug::text = list_resources.resource_type_slug)
+			  AND (NOT by_parent OR r.parent_resource_id IS NOT DISTINCT FROM parent_id)
+			  AND CASE WHEN ascending THEN r.id < before ELSE r.id > before END
+			ORDER BY CASE WHEN ascending THEN r.id END DESC,
+					 CASE WHEN NOT ascending THEN r.id END ASC
+			LIMIT lim) page
+		ORDER BY CASE WHEN ascending THEN page.id END ASC,
+				 CASE WHEN NOT ascending THEN page.id END DESC;
+	ELSE
+		RETURN QUERY
+		SELECT * FROM rbac.resource r
+		WHERE r.organization_id::text = list_resources.organization_id
+		  AND (list_resources.resource_type_slug IS NULL
+			   OR r.resource_type_slug::text = list_resources.resource_type_slug)
+		  AND (NOT by_parent OR r.parent_resource_id IS NOT DISTINCT FROM parent_id)
+		  AND (after IS NULL OR CASE WHEN ascending THEN r.id > after ELSE r.id < after END)
+		  AND (before IS NULL OR CASE WHEN ascending THEN r.id < before ELSE r.id > before END)
+		ORDER BY CASE WHEN ascending THEN r.id END ASC,
+				 CASE WHEN NOT ascending THEN r.id END DESC
+		LIMIT lim;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.list_resources(text, text, text, text, integer, text, text, text) IS
+'a page of the organization''s resources, of one type and directly under one parent if given (parent_type_slug => ''organization'' alone: the top level), by id with WorkOS cursors as rbac.list_permissions';
+
+------------------------------------------------------------------------------
+-- Role assignments (SPEC 7)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.assign_role(user_id text, organization_id text, role_slug text,
+								 resource_type_slug text, external_id text)
+RETURNS rbac.role_assignment
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m rbac.membership;
+	r rbac.role;
+	x rbac.resource;
+	a rbac.role_assignment;
+BEGIN
+	m := rbac.get_organization_membership(user_id, organization_id);
+	r := rbac.get_organization_role(organization_id, role_slug);
+	x := rbac.find_resource(organization_id, resource_type_slug, external_id);
+	IF r.resource_type_slug::text <> x.resource_type_slug::text THEN
+		RAISE EXCEPTION 'role "%" of resource type "%" cannot be assigned on resource "%" of type "%"',
+			r.slug, r.resource_type_slug, x.external_id, x.resource_type_slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'A role is assigned only on resources of its own type.';
+	END IF;
+	PERFORM rbac.lock_role(r, false);
+	INSERT INTO rbac.role_assignment AS y (membership_id, role_id, resource_id)
+	VALUES (m.id, r.id, x.id)
+	ON CONFLICT ON CONSTRAINT role_assignment_key DO NOTHING
+	RETURNING * INTO a;
+	IF a.id IS NULL THEN
+		SELECT * INTO a FROM rbac.role_assignment y
+		WHERE y.membership_id = m.id AND y.role_id = r.id AND y.resource_id = x.id;
+	END IF;
+	RETURN a;
+END
+$$;
+COMMENT ON FUNCTION rbac.assign_role(text, text, text, text, text) IS
+'assigns the role to the user''s membership on the resource (and so on its descendants); no effect if it is already assigned; unknown membership, role or resource 42704, a role of another type 22023';
+
+CREATE FUNCTION rbac.remove_role_assignment(user_id text, organization_id text, role_slug text,
+											resource_type_slug text, external_id text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m rbac.membership;
+	r rbac.role;
+	x rbac.resource;
+BEGIN
+	m := rbac.get_organization_membership(user_id, organization_id);
+	r := rbac.get_organization_role(organization_id, role_slug);
+	x := rbac.find_resource(organization_id, resource_type_slug, external_id);
+	DELETE FROM rbac.role_assignment y
+	WHERE y.membership_id = m.id AND y.role_id = r.id AND y.resource_id = x.id;
+END
+$$;
+COMMENT ON FUNCTION rbac.remove_role_assignment(text, text, text, text, text) IS
+'removes the role''s assignment to the user''s membership on the resource; no effect if there is none; unknown membership, role or resource 42704';
+
+CREATE FUNCTION rbac.list_role_assignments(user_id text, organization_id text)
+RETURNS SETOF rbac.role_assignment
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m rbac.membership;
+BEGIN
+	m := rbac.get_organization_membership(user_id, organization_id);
+	RETURN QUERY SELECT * FROM rbac.role_assignment a WHERE a.membership_id = m.id ORDER BY a.id;
+END
+$$;
+COMMENT ON FUNCTION rbac.list_role_assignments(text, text) IS
+'the role assignments of the user''s membership in the organization, oldest first; unknown membership 42704';
+
+CREATE FUNCTION rbac.list_resource_role_assignments(organization_id text, resource_type_slug text,
+													external_id text)
+RETURNS SETOF rbac.role_assignment
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	x rbac.resource;
+BEGIN
+	x := rbac.find_resource(organization_id, resource_type_slug, external_id);
+	RETURN QUERY SELECT * FROM rbac.role_assignment a WHERE a.resource_id = x.id ORDER BY a.id;
+END
+$$;
+COMMENT ON FUNCTION rbac.list_resource_role_assignments(text, text, text) IS
+'the role assignments on the resource itself (not those inherited from its ancestors), oldest first; unknown resource 42704';
+
+------------------------------------------------------------------------------
+-- Deletes with cascade.  rbac.delete_role(slug), rbac.delete_organization_role
+-- (organization_id, slug) and rbac.delete_organization_membership(user_id,
+-- organization_id) keep their 1.0 signatures, OIDs and grants and behave as
+-- cascade => false (2BP01 while assignments remain).  The cascade forms are
+-- overloads with one more, required, argument: with a DEFAULT the short
+-- call would match both and be ambiguous (42725), and replacing the 1.0
+-- function by one with a defaulted argument would drop it (and what was
+-- granted or revoked on it) in every upgraded database.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.delete_role(slug text, cascade boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r rbac.role;
+BEGIN
+	IF cascade IS NULL THEN
+		RAISE EXCEPTION 'cascade must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	r := rbac.get_role(slug);
+	IF cascade THEN
+		PERFORM rbac.lock_role(r, true);
+		DELETE FROM rbac.role_assignment a WHERE a.role_id = r.id;
+	END IF;
+	PERFORM rbac.remove_role(r);
+END
+$$;
+COMMENT ON FUNCTION rbac.delete_role(text, boolean) IS
+'deletes an environment role; with cascade also its role assignments on resources, without (as rbac.delete_role(slug)) refused while it has any (2BP01)';
+
+CREATE FUNCTION rbac.delete_organization_role(organization_id text, slug text, cascade boolean) RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r rbac.role;
+BEGIN
+	IF cascade IS NULL THEN
+		RAISE EXCEPTION 'cascade must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	r := rbac.own_organization_role(organization_id, slug);
+	IF cascade THEN
+		PERFORM rbac.lock_role(r, true);
+		DELETE FROM rbac.role_assignment a WHERE a.role_id = r.id;
+	END IF;
+	PERFORM rbac.remove_role(r);
+END
+$$;
+COMMENT ON FUNCTION rbac.delete_organization_role(text, text, boolean) IS
+'deletes an organization role; with cascade also its role assignments on resources, without (as rbac.delete_organization_role(organization_id, slug)) refused while it has any (2BP01)';
+
+CREATE FUNCTION rbac.delete_organization_membership(user_id text, organization_id text, cascade boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	m rbac.membership;
+BEGIN
+	IF cascade IS NULL THEN
+		RAISE EXCEPTION 'cascade must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	m := rbac.get_organization_membership(user_id, organization_id);
+	IF cascade THEN
+		PERFORM 1 FROM rbac.membership x WHERE x.id = m.id FOR UPDATE;
+		DELETE FROM rbac.role_assignment a WHERE a.membership_id = m.id;
+	END IF;
+	DELETE FROM rbac.membership x WHERE x.id = m.id;
+END
+$$;
+COMMENT ON FUNCTION rbac.delete_organization_membership(text, text, boolean) IS
+'deletes an organization membership; with cascade also its role assignments on resources, without (as rbac.delete_organization_membership(user_id, organization_id)) refused while it has any (2BP01)';
+
+------------------------------------------------------------------------------
+-- Discovery (SPEC 7), by the rule of the checks: a grant g covers
+-- permission p on resource r when g matches p (SPEC 3 wildcards), the
+-- permission row of g has r's type, and g is held through a role assigned
+-- on r or on an ancestor of r; the membership's own roles count as
+-- assigned on the organization, the root of every resource.
+--
+-- SQL, SECURITY INVOKER like every rbac function (rbac is trusted: a
+-- SECURITY DEFINER function would run as the bootstrap superuser), so the
+-- caller needs SELECT on the tables they read; an application role whose
+-- policy uses them is granted SELECT on rbac.membership, membership_role,
+-- role_permission, permission, resource and role_assignment, or waits for
+-- their C versions, which read the tables without the caller's privileges
+-- as the checks do.  STABLE: one snapshot per statement.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.resources_with_permission(user_id text, organization_id text, permission_slug text,
+											   resource_type_slug text)
+RETURNS SETOF text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+ROWS 100
+AS $$
+	WITH RECURSIVE
+	m AS (
+		SELECT x.id FROM rbac.membership x
+		WHERE x.user_id::text = resources_with_permission.user_id
+		  AND x.organization_id::text = resources_with_permission.organization_id
+	),
+	-- roles holding a grant that covers the permission on this type
+	granting AS (
+		SELECT rp.role_id FROM rbac.role_permission rp
+		JOIN rbac.permission p ON p.slug::text = rp.permission_slug::text
+		WHERE p.resource_type_slug::text = resources_with_permission.resource_type_slug
+		  AND rbac.permission_matches(p.slug::text, resources_with_permission.permission_slug)
+	),
+	everywhere AS (
+		SELECT EXISTS (SELECT 1 FROM m JOIN rbac.membership_role mr ON mr.membership_id = m.id
+					   WHERE mr.role_id IN (SELECT g.role_id FROM granting g)) AS yes
+	),
+	reach(id) AS (
+		SELECT a.resource_id FROM m JOIN rbac.role_assignment a ON a.membership_id = m.id
+		WHERE a.role_id IN (SELECT g.role_id FROM granting g)
+		UNION
+		SELECT c.id FROM rbac.resource c JOIN reach ON c.parent_resource_id = reach.id
+	)
+	SELECT r.external_id::text FROM rbac.resource r
+	WHERE r.organization_id::text = resources_with_permission.organization_id
+	  AND r.resource_type_slug::text = resources_with_permission.resource_type_slug
+	  AND ((SELECT e.yes FROM everywhere e) OR r.id IN (SELECT reach.id FROM reach))
+	ORDER BY 1
+$$;
+COMMENT ON FUNCTION rbac.resources_with_permission(text, text, text, text) IS
+'the external ids of every resource of the type in the organization on which the user has the permission (by the rule of rbac.user_has_permission on a resource), sorted, for resource_id IN (SELECT ...); needs SELECT on rbac''s tables (SECURITY INVOKER)';
+
+CREATE FUNCTION rbac.members_with_permission(organization_id text, permission_slug text,
+											 resource_type_slug text, external_id text,
+											 assignment text DEFAULT 'indirect')
+RETURNS SETOF text
+LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+ROWS 100
+AS $$
+BEGIN
+	IF assignment NOT IN ('direct', 'indirect') THEN
+		RAISE EXCEPTION 'invalid assignment "%"', rbac.shorten(assignment)
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'assignment is "direct" (assigned on the resource itself) or "indirect" (also through its ancestors and the organization).';
+	END IF;
+	RETURN QUERY
+	WITH RECURSIVE
+	target AS (
+		SELECT r.id, r.parent_resource_id FROM rbac.resource r
+		WHERE r.organization_id::text = members_with_permission.organization_id
+		  AND r.resource_type_slug::text = members_with_permission.resource_type_slug
+		  AND r.external_id::text = members_with_permission.external_id
+	),
+	up(id, parent, depth) AS (
+		SELECT t.id, t.parent_resource_id, 0 FROM target t
+		UNION ALL
+		SELECT r.id, r.parent_resource_id, up.depth + 1 FROM rbac.resource r JOIN up ON r.id = up.parent
+		WHERE members_with_permission.assignment = 'indirect'
+	),
+	granting AS (
+		SELECT rp.role_id FROM rbac.role_permission rp
+		JOIN rbac.permission p ON p.slug::text = rp.permission_slug::text
+		WHERE p.resource_type_slug::text = members_with_permission.resource_type_slug
+		  AND rbac.permission_matches(p.slug::text, members_with_permission.permission_slug)
+	),
+	holders AS (
+		SELECT a.membership_id FROM rbac.role_assignment a
+		WHERE a.resource_id IN (SELECT up.id FROM up)
+		  AND a.role_id IN (SELECT g.role_id FROM granting g)
+		UNION
+		SELECT mr.membership_id FROM rbac.membership_role mr
+		WHERE members_with_permission.assignment = 'indirect'
+		  AND EXISTS (SELECT 1 FROM target)
+		  AND mr.role_id IN (SELECT g.role_id FROM granting g)
+	)
+	SELECT m.user_id::text FROM rbac.membership m
+	WHERE m.id IN (SELECT h.membership_id FROM holders h)
+	  AND m.organization_id::text = members_with_permission.organization_id
+	ORDER BY 1;
+END
+$$;
+COMMENT ON FUNCTION rbac.members_with_permission(text, text, text, text, text) IS
+'the user ids of the organization''s members who have the permission on the resource: assignment ''indirect'' (default) by the rule of the checks (roles assigned on it or an ancestor, and the membership''s own roles), ''direct'' only through roles assigned on the resource itself; other values 22023; sorted; needs SELECT on rbac''s tables';
+
+CREATE FUNCTION rbac.effective_permissions(user_id text, organization_id text, resource_type_slug text,
+										   external_id text)
+RETURNS SETOF text
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+ROWS 20
+AS $$
+	WITH RECURSIVE
+	m AS (
+		SELECT x.id FROM rbac.membership x
+		WHERE x.user_id::text = effective_permissions.user_id
+		  AND x.organization_id::text = effective_permissions.organization_id
+	),
+	target AS (
+		SELECT r.id, r.parent_resource_id FROM rbac.resource r
+		WHERE r.organization_id::text = effective_permissions.organization_id
+		  AND r.resource_type_slug::text = effective_permissions.resource_type_slug
+		  AND r.external_id::text = effective_permissions.external_id
+	),
+	up(id, parent) AS (
+		SELECT t.id, t.parent_resource_id FROM target t
+		UNION ALL
+		SELECT r.id, r.parent_resource_id FROM rbac.resource r JOIN up ON r.id = up.parent
+	),
+	held AS (
+		SELECT a.role_id FROM m JOIN rbac.role_assignment a ON a.membership_id = m.id
+		WHERE a.resource_id IN (SELECT up.id FROM up)
+		UNION
+		SELECT mr.role_id FROM m JOIN rbac.membership_role mr ON mr.membership_id = m.id
+		WHERE EXISTS (SELECT 1 FROM target)
+	),
+	grants AS (
+		SELECT DISTINCT p.slug::text AS slug FROM rbac.role_permission rp
+		JOIN rbac.permission p ON p.slug::text = rp.permission_slug::text
+		WHERE rp.role_id IN (SELECT h.role_id FROM held h)
+		  AND p.resource_type_slug::text = effective_permissions.resource_type_slug
+	)
+	SELECT q.slug::text FROM rbac.permission q
+	WHERE q.resource_type_slug::text = effective_permissions.resource_type_slug
+	  AND EXISTS (SELECT 1 FROM grants g WHERE rbac.permission_matches(g.slug, q.slug::text))
+	ORDER BY 1
+$$;
+COMMENT ON FUNCTION rbac.effective_permissions(text, text, text, text) IS
+'the slugs of the permissions of the resource''s type that the user has on the resource (a check on each would be true; wildcard grants count for every permission they cover), sorted; unknown user or resource: none; needs SELECT on rbac''s tables';
+
+------------------------------------------------------------------------------
+-- JSON (SPEC 7): WorkOS's objects
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.resource_type_json(t rbac.resource_type) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'object', 'resource_type',
+		'slug', t.slug,
+		'name', t.name,
+		'description', t.description,
+		'parent_type_slugs', to_jsonb(t.parent_type_slugs),
+		'created_at', rbac.json_timestamp(t.created_at),
+		'updated_at', rbac.json_timestamp(t.updated_at))
+$$;
+COMMENT ON FUNCTION rbac.resource_type_json(rbac.resource_type) IS
+'the resource type as a JSON object: object "resource_type", slug, name, description, parent_type_slugs, created_at, updated_at';
+
+CREATE FUNCTION rbac.resource_json(r rbac.resource) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'object', 'authorization_resource',
+		'id', r.id,
+		'external_id', r.external_id,
+		'name', r.name,
+		'description', r.description,
+		'resource_type_slug', r.resource_type_slug,
+		'organization_id', r.organization_id,
+		'parent_resource_id', r.parent_resource_id,
+		'created_at', rbac.json_timestamp(r.created_at),
+		'updated_at', rbac.json_timestamp(r.updated_at))
+$$;
+COMMENT ON FUNCTION rbac.resource_json(rbac.resource) IS
+'the resource as a WorkOS authorization resource object (object "authorization_resource"; parent_resource_id null directly under the organization)';
+
+-- VOLATILE and PARALLEL RESTRICTED as rbac.membership_json: it reads the
+-- role and the resource, and applied to what rbac.assign_role returns it
+-- shows the state after it.
+CREATE FUNCTION rbac.role_assignment_json(a rbac.role_assignment) RETURNS jsonb
+LANGUAGE sql VOLATILE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'object', 'role_assignment',
+		'id', a.id,
+		'organization_membership_id', a.membership_id,
+		'role', (SELECT jsonb_build_object('slug', r.slug) FROM rbac.role r WHERE r.id = a.role_id),
+		'resource', (SELECT jsonb_build_object('id', x.id, 'external_id', x.external_id,
+											   'resource_type_slug', x.resource_type_slug)
+					 FROM rbac.resource x WHERE x.id = a.resource_id),
+		'created_at', rbac.json_timestamp(a.created_at),
+		'updated_at', rbac.json_timestamp(a.updated_at))
+$$;
+COMMENT ON FUNCTION rbac.role_assignment_json(rbac.role_assignment) IS
+'the role assignment as a WorkOS role assignment object: object "role_assignment", id, organization_membership_id, role {slug}, resource {id, external_id, resource_type_slug}, created_at, updated_at';
+
+CREATE FUNCTION rbac.list_resources_json(organization_id text, resource_type_slug text DEFAULT NULL,
+										 parent_type_slug text DEFAULT NULL, parent_external_id text DEFAULT NULL,
+										 lim integer DEFAULT 10, before text DEFAULT NULL,
+										 after text DEFAULT NULL, sort_order text DEFAULT 'desc')
+RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ids text[];
+	data jsonb;
+	first_id text;
+	last_id text;
+	more_before boolean := false;
+	more_after boolean := false;
+BEGIN
+	SELECT coalesce(jsonb_agg(rbac.resource_json(page.l) ORDER BY page.n), '[]'::jsonb),
+		   array_agg((page.l).id ORDER BY page.n)
+	INTO data, ids
+	FROM (SELECT l, row_number() OVER () AS n
+		  FROM rbac.list_resources(organization_id, resource_type_slug, parent_type_slug,
+								   parent_external_id, lim, before, after, sort_order) l) page;
+	IF ids IS NOT NULL THEN
+		first_id := ids[1];
+		last_id := ids[array_length(ids, 1)];
+		SELECT EXISTS (SELECT 1 FROM rbac.list_resources(organization_id, resource_type_slug,
+							parent_type_slug, parent_external_id, 1, first_id, NULL::text, sort_order))
+		INTO more_before;
+		SELECT EXISTS (SELECT 1 FROM rbac.list_resources(organization_id, resource_type_slug,
+							parent_type_slug, parent_external_id, 1, NULL::text, last_id, sort_order))
+		INTO more_after;
+	END IF;
+	RETURN jsonb_build_object(
+		'object', 'list',
+		'data', data,
+		'list_metadata', jsonb_build_object(
+			'before', CASE WHEN more_before THEN first_id END,
+			'after', CASE WHEN more_after THEN last_id END));
+END
+$$;
+COMMENT ON FUNCTION rbac.list_resources_json(text, text, text, text, integer, text, text, text) IS
+'rbac.list_resources as a WorkOS list: {"object": "list", "data": [...], "list_metadata": {"before", "after"}} (after: the cursor of the next page, null on the last; before: of the previous page, null on the first)';

@@ -4,7 +4,8 @@
  *	  SQL-callable validators (SPEC 1.1, 1.2): boolean ones for
  *	  applications, and raising ones used as the CHECK of rbac's domains so
  *	  that a bad value fails with SQLSTATE 22023 wherever it enters
- *	  (function argument, INSERT, UPDATE, COPY, cast).
+ *	  (function argument, INSERT, UPDATE, COPY, cast).  Also the SQL face
+ *	  of the wildcard matcher (SPEC 3), for the discovery functions.
  *
  *-------------------------------------------------------------------------
  */
@@ -28,6 +29,9 @@ PG_FUNCTION_INFO_V1(rbac_check_name);
 PG_FUNCTION_INFO_V1(rbac_check_description);
 PG_FUNCTION_INFO_V1(rbac_check_organization_id);
 PG_FUNCTION_INFO_V1(rbac_check_user_id);
+PG_FUNCTION_INFO_V1(rbac_check_external_id);
+PG_FUNCTION_INFO_V1(rbac_is_valid_external_id);
+PG_FUNCTION_INFO_V1(rbac_permission_matches_sql);
 
 /*
  * A value made fit for an error message: at most QUOTE_MAX_CHARS characters
@@ -242,4 +246,64 @@ rbac_check_user_id(PG_FUNCTION_ARGS)
 {
 	rbac_require_id(PG_GETARG_TEXT_PP(0), "user id");
 	PG_RETURN_BOOL(true);
+}
+
+/* Is s[0..len) 1 to 64 printable ASCII characters (0x20 to 0x7e)? */
+static bool
+external_id_valid(const char *s, int len)
+{
+	if (len < 1 || len > RBAC_EXTERNAL_ID_MAX_LEN)
+		return false;
+	for (int i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c < 0x20 || c > 0x7e)
+			return false;
+	}
+	return true;
+}
+
+/* rbac.is_valid_external_id(text): never raises */
+Datum
+rbac_is_valid_external_id(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+
+	PG_RETURN_BOOL(external_id_valid(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+}
+
+/* rbac.check_external_id(text): true, or an error naming the value */
+Datum
+rbac_check_external_id(PG_FUNCTION_ARGS)
+{
+	text	   *t = PG_GETARG_TEXT_PP(0);
+	const char *s = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+
+	if (!external_id_valid(s, len))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid external id \"%s\"", rbac_quote_for_message(s, len)),
+				 errdetail("An external id has 1 to %d printable ASCII characters (space to \"~\").",
+						   RBAC_EXTERNAL_ID_MAX_LEN)));
+	PG_RETURN_BOOL(true);
+}
+
+/*
+ * rbac.permission_matches(granted text, requested text): does the grant
+ * cover the requested slug (SPEC 3 wildcards)?  A requested slug that is not
+ * a valid permission slug is covered by nothing, as in the checks.
+ */
+Datum
+rbac_permission_matches_sql(PG_FUNCTION_ARGS)
+{
+	text	   *g = PG_GETARG_TEXT_PP(0);
+	text	   *r = PG_GETARG_TEXT_PP(1);
+	const char *rs = VARDATA_ANY(r);
+	size_t		rlen = VARSIZE_ANY_EXHDR(r);
+
+	if (!rbac_permission_slug_valid(rs, rlen))
+		PG_RETURN_BOOL(false);
+	PG_RETURN_BOOL(rbac_permission_matches(VARDATA_ANY(g), VARSIZE_ANY_EXHDR(g), rs, rlen));
 }
