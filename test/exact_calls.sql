@@ -564,11 +564,118 @@ SELECT pg_temp.step('membership loses its last role', '22023',
 	$$DELETE FROM rbac.membership_role mr USING rbac.membership m
 	  WHERE m.id = mr.membership_id AND m.user_id = 'u2'$$,
 	'SET CONSTRAINTS ALL IMMEDIATE');
+-- resources (SPEC 7): types, resources, assignments, discovery, JSON, the
+-- trigger paths by direct DML, cascades
+SELECT pg_temp.step('create_resource_type', 'ok',
+	$$SELECT rbac.create_resource_type('workspace'::text, 'Workspace'::text)$$,
+	$$SELECT rbac.create_resource_type('project'::text, 'Project'::text, NULL::text, '{workspace}'::text[])$$,
+	$$SELECT rbac.create_resource_type('folder'::text, 'Folder'::text, 'F'::text, '{folder,project}'::text[])$$,
+	$$SELECT rbac.get_resource_type('folder'::text), rbac.resource_type_json(t) FROM rbac.list_resource_types() t$$,
+	$$SELECT rbac.update_resource_type('project'::text, 'P'::text, 'D'::text, '{workspace,organization}'::text[])$$,
+	$$SELECT rbac.update_resource_type('project'::text, NULL::text, NULL::text, '{workspace}'::text[])$$,
+	$$SELECT rbac.resource_type_is_below('organization'::text, 'folder'::text)$$);
+SELECT pg_temp.step('create_resource_type cycle', '22023',
+	$$SELECT rbac.update_resource_type('workspace'::text, NULL::text, NULL::text, '{folder}'::text[])$$);
+SELECT pg_temp.step('create_resource_type unknown parent', '42704',
+	$$SELECT rbac.create_resource_type('x'::text, 'X'::text, NULL::text, '{nowhere}'::text[])$$);
+SELECT pg_temp.step('create_resource_type organization', '22023',
+	$$SELECT rbac.create_resource_type('organization'::text, 'X'::text)$$);
+SELECT pg_temp.step('create_resource_type duplicate', '23505',
+	$$SELECT rbac.create_resource_type('folder'::text, 'X'::text)$$);
+SELECT pg_temp.step('resource permissions and roles', 'ok',
+	$$SELECT rbac.create_permission('doc:read'::text, 'Read'::text, NULL::text, 'folder'::text)$$,
+	$$SELECT rbac.create_permission('doc:*'::text, 'All'::text, NULL::text, 'folder'::text)$$,
+	$$SELECT rbac.create_role('ws-admin'::text, 'WS admin'::text, NULL::text, 'workspace'::text)$$,
+	$$SELECT rbac.create_role('f-viewer'::text, 'Folder viewer'::text, NULL::text, 'folder'::text)$$,
+	$$SELECT rbac.set_role_permissions('ws-admin'::text, '{doc:*}'::text[])$$,
+	$$SELECT rbac.add_role_permission('f-viewer'::text, 'doc:read'::text)$$);
+SELECT pg_temp.step('grant of a type above the role', '22023',
+	$$SELECT rbac.add_role_permission('f-viewer'::text, 'documents:read'::text)$$);
+SELECT pg_temp.step('create_resource', 'ok',
+	$$SELECT rbac.create_resource('org_1'::text, 'workspace'::text, 'w1'::text, 'W1'::text)$$,
+	$$SELECT rbac.create_resource('org_1'::text, 'project'::text, 'p1'::text, 'P1'::text, NULL::text, 'workspace'::text, 'w1'::text)$$,
+	$$SELECT rbac.create_resource('org_1'::text, 'folder'::text, 'f1'::text, 'F1'::text, 'D'::text, 'project'::text, 'p1'::text)$$,
+	$$SELECT rbac.create_resource('org_1'::text, 'folder'::text, 'f2'::text, 'F2'::text, NULL::text, 'folder'::text, 'f1'::text)$$,
+	$$SELECT rbac.create_resource('org_1'::text, 'workspace'::text, 'w2'::text, 'W2'::text, NULL::text, 'organization'::text, NULL::text)$$,
+	$$SELECT rbac.get_resource('org_1'::text, 'folder'::text, 'f2'::text)$$,
+	$$SELECT rbac.get_resource_by_id((rbac.get_resource('org_1'::text, 'folder'::text, 'f2'::text)).id)$$,
+	$$SELECT rbac.resource_json(r) FROM rbac.list_resources('org_1'::text, 'folder'::text, 'project'::text, 'p1'::text, 10, NULL::text, NULL::text, 'asc'::text) r$$,
+	$$SELECT rbac.list_resources_json('org_1'::text, NULL::text, NULL::text, NULL::text, 2, NULL::text, NULL::text, 'desc'::text)$$,
+	$$SELECT rbac.list_resources_json('org_1'::text)$$,
+	$$SELECT rbac.update_resource('org_1'::text, 'folder'::text, 'f2'::text, 'F2b'::text, 'D2'::text, 'project'::text, 'p1'::text)$$,
+	$$SELECT rbac.update_resource('org_1'::text, 'folder'::text, 'f2'::text, NULL::text, NULL::text, 'folder'::text, 'f1'::text)$$);
+SELECT pg_temp.step('create_resource duplicate', '23505',
+	$$SELECT rbac.create_resource('org_1'::text, 'workspace'::text, 'w1'::text, 'W1'::text)$$);
+SELECT pg_temp.step('create_resource wrong parent type', '22023',
+	$$SELECT rbac.create_resource('org_1'::text, 'folder'::text, 'f9'::text, 'F'::text, NULL::text, 'workspace'::text, 'w1'::text)$$);
+SELECT pg_temp.step('create_resource half a parent', '22023',
+	$$SELECT rbac.create_resource('org_1'::text, 'folder'::text, 'f9'::text, 'F'::text, NULL::text, 'project'::text, NULL::text)$$);
+SELECT pg_temp.step('create_resource bad external id', '22023',
+	$$SELECT rbac.create_resource('org_1'::text, 'workspace'::text, E'w\x01'::text, 'W'::text)$$);
+SELECT pg_temp.step('get_resource unknown', '42704',
+	$$SELECT rbac.get_resource('org_1'::text, 'folder'::text, 'nothing'::text)$$);
+SELECT pg_temp.step('update_resource cycle', '22023',
+	$$SELECT rbac.update_resource('org_1'::text, 'folder'::text, 'f1'::text, NULL::text, NULL::text, 'folder'::text, 'f2'::text)$$);
+SELECT pg_temp.step('list_resources bad limit', '22023',
+	$$SELECT rbac.list_resources('org_1'::text, NULL::text, NULL::text, NULL::text, 0, NULL::text, NULL::text, 'asc'::text)$$);
+SELECT pg_temp.step('assign_role and discovery', 'ok',
+	$$SELECT rbac.assign_role('u4'::text, 'org_1'::text, 'ws-admin'::text, 'workspace'::text, 'w1'::text)$$,
+	$$SELECT rbac.assign_role('u4'::text, 'org_1'::text, 'ws-admin'::text, 'workspace'::text, 'w1'::text)$$,
+	$$SELECT rbac.role_assignment_json(rbac.assign_role('u4'::text, 'org_1'::text, 'f-viewer'::text, 'folder'::text, 'f1'::text))$$,
+	$$SELECT rbac.list_role_assignments('u4'::text, 'org_1'::text)$$,
+	$$SELECT rbac.list_resource_role_assignments('org_1'::text, 'folder'::text, 'f1'::text)$$,
+	$$SELECT rbac.resources_with_permission('u4'::text, 'org_1'::text, 'doc:read'::text, 'folder'::text)$$,
+	$$SELECT rbac.members_with_permission('org_1'::text, 'doc:read'::text, 'folder'::text, 'f2'::text)$$,
+	$$SELECT rbac.members_with_permission('org_1'::text, 'doc:read'::text, 'folder'::text, 'f2'::text, 'direct'::text)$$,
+	$$SELECT rbac.effective_permissions('u4'::text, 'org_1'::text, 'folder'::text, 'f2'::text)$$,
+	$$SELECT rbac.permission_matches('doc:*'::text, 'doc:read'::text), rbac.is_valid_external_id('x'::text),
+			 rbac.check_external_id('x'::text)$$,
+	$$SELECT rbac.remove_role_assignment('u4'::text, 'org_1'::text, 'f-viewer'::text, 'folder'::text, 'f1'::text)$$);
+SELECT pg_temp.step('members_with_permission bad assignment', '22023',
+	$$SELECT rbac.members_with_permission('org_1'::text, 'doc:read'::text, 'folder'::text, 'f2'::text, 'x'::text)$$);
+SELECT pg_temp.step('assign_role wrong type', '22023',
+	$$SELECT rbac.assign_role('u4'::text, 'org_1'::text, 'ws-admin'::text, 'folder'::text, 'f1'::text)$$);
+SELECT pg_temp.step('assign_role unknown resource', '42704',
+	$$SELECT rbac.assign_role('u4'::text, 'org_1'::text, 'ws-admin'::text, 'workspace'::text, 'nothing'::text)$$);
+SELECT pg_temp.step('resource DML', 'ok',
+	$$UPDATE rbac.resource SET name = 'W1b' WHERE external_id = 'w1'$$,
+	$$UPDATE rbac.resource_type SET description = 'x' WHERE slug = 'folder'$$,
+	$$UPDATE rbac.role_assignment SET updated_at = updated_at$$,
+	$$INSERT INTO rbac.resource (external_id, name, resource_type_slug, organization_id) VALUES ('w9', 'W9', 'workspace', 'org_1')$$,
+	$$DELETE FROM rbac.resource WHERE external_id = 'w9'$$);
+SELECT pg_temp.step('resource DML cycle', '22023',
+	$$UPDATE rbac.resource SET parent_resource_id = (SELECT id FROM rbac.resource WHERE external_id = 'f2') WHERE external_id = 'f1'$$);
+SELECT pg_temp.step('resource_type_parent DML', '22023',
+	$$DELETE FROM rbac.resource_type_parent$$);
+SELECT pg_temp.step('UPDATE role resource type', '22023',
+	$$UPDATE rbac.role SET resource_type_slug = 'folder' WHERE slug = 'ws-admin'$$);
+SELECT pg_temp.step('delete_resource_type in use', '2BP01',
+	$$SELECT rbac.delete_resource_type('folder'::text)$$);
+SELECT pg_temp.step('delete_resource with children', '2BP01',
+	$$SELECT rbac.delete_resource('org_1'::text, 'project'::text, 'p1'::text)$$);
+SELECT pg_temp.step('delete_role with assignments', '2BP01',
+	$$SELECT rbac.delete_role('ws-admin'::text)$$);
+SELECT pg_temp.step('delete_organization_membership with assignments', '2BP01',
+	$$SELECT rbac.delete_organization_membership('u4'::text, 'org_1'::text, false)$$);
+SELECT pg_temp.step('cascades', 'P0099',
+	$$SELECT rbac.delete_organization_membership('u4'::text, 'org_1'::text, true)$$,
+	$$SELECT rbac.delete_role('ws-admin'::text, true)$$,
+	$$SELECT rbac.create_organization_role('org_1'::text, 'org-w'::text, 'W'::text, NULL::text, 'workspace'::text)$$,
+	$$SELECT rbac.assign_role('u5'::text, 'org_1'::text, 'org-w'::text, 'workspace'::text, 'w2'::text)$$,
+	$$SELECT rbac.delete_organization_role('org_1'::text, 'org-w'::text, true)$$,
+	$$SELECT rbac.delete_resource('org_1'::text, 'workspace'::text, 'w1'::text, true)$$,
+	$$SELECT rbac.delete_resource('org_1'::text, 'workspace'::text, 'w2'::text)$$,
+	$$SELECT rbac.delete_role('f-viewer'::text)$$,
+	$$SELECT rbac.delete_permission('doc:read'::text), rbac.delete_permission('doc:*'::text)$$,
+	$$SELECT rbac.delete_resource_type('folder'::text)$$,
+	:'undo');
+SELECT pg_temp.step('remove_role_assignment', 'ok',
+	$$SELECT rbac.remove_role_assignment('u4'::text, 'org_1'::text, 'ws-admin'::text, 'workspace'::text, 'w1'::text)$$);
 SELECT pg_temp.step('TRUNCATE membership_role', '22023',
 	$$TRUNCATE rbac.membership_role$$);
 SELECT pg_temp.step('TRUNCATE every catalog table', 'P0099',
 	$$UPDATE rbac.permission SET system = false WHERE system$$,
-	$$TRUNCATE rbac.membership, rbac.membership_role$$,
+	$$TRUNCATE rbac.role_assignment, rbac.membership, rbac.membership_role$$,
 	$$TRUNCATE rbac.role_order, rbac.organization_order, rbac.default_role$$,
 	$$TRUNCATE rbac.permission, rbac.role, rbac.role_permission, rbac.setting CASCADE$$,
 	:'undo');
