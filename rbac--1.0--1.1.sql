@@ -1878,18 +1878,26 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-	-- changes made by rbac.resource_type_check() (depth 2) or by the
-	-- cascade of a type's deletion pass
-	IF pg_trigger_depth() < 2 THEN
-		RAISE EXCEPTION 'rbac.resource_type_parent is maintained from rbac.resource_type.parent_type_slugs'
-			USING ERRCODE = 'invalid_parameter_value',
-				  HINT = 'Update parent_type_slugs, or call rbac.update_resource_type().';
+	-- an edge is stored only while its type lists the parent, and removed
+	-- only once it no longer does (or the type is gone): what
+	-- rbac.resource_type_check() and a type's deletion do, nothing else
+	IF TG_OP = 'INSERT' AND EXISTS (
+			SELECT 1 FROM rbac.resource_type t
+			WHERE t.slug::text = NEW.type_slug::text AND NEW.parent_slug::text = ANY (t.parent_type_slugs)) THEN
+		RETURN NEW;
 	END IF;
-	RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+	IF TG_OP = 'DELETE' AND NOT EXISTS (
+			SELECT 1 FROM rbac.resource_type t
+			WHERE t.slug::text = OLD.type_slug::text AND OLD.parent_slug::text = ANY (t.parent_type_slugs)) THEN
+		RETURN OLD;
+	END IF;
+	RAISE EXCEPTION 'rbac.resource_type_parent is maintained from rbac.resource_type.parent_type_slugs'
+		USING ERRCODE = 'invalid_parameter_value',
+			  HINT = 'Update parent_type_slugs, or call rbac.update_resource_type().';
 END
 $$;
 COMMENT ON FUNCTION rbac.resource_type_parent_guard() IS
-'trigger on rbac.resource_type_parent: refuses direct changes (22023); the table mirrors rbac.resource_type.parent_type_slugs';
+'trigger on rbac.resource_type_parent: the table mirrors rbac.resource_type.parent_type_slugs; any other change (and TRUNCATE) is refused (22023)';
 
 CREATE TRIGGER resource_type_parent_guard
 	BEFORE INSERT OR UPDATE OR DELETE ON rbac.resource_type_parent
@@ -1933,28 +1941,21 @@ BEGIN
 		END IF;
 		RETURN NEW;
 	END IF;
-	IF NEW.resource_type_slug::text = 'organization' THEN
-		RAISE EXCEPTION 'invalid resource type "organization"'
-			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'The organization itself is the root of its resources; a resource with no parent hangs under it.';
-	END IF;
 	RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION rbac.resource_guard() IS
-'row trigger on rbac.resource: no resource of type organization; immutable id, external id, type and organization; updated_at; a resource with role assignments is not deleted (2BP01)';
+'row trigger on rbac.resource: immutable id, external id, type and organization; updated_at; a resource with role assignments is not deleted (2BP01) (inserts: rbac.resource_insert_check())';
 
 CREATE TRIGGER resource_guard
-	BEFORE INSERT OR UPDATE OR DELETE ON rbac.resource
+	BEFORE UPDATE OR DELETE ON rbac.resource
 	FOR EACH ROW EXECUTE FUNCTION rbac.resource_guard();
 
--- After the row is stored (a COPY's rows are all there, in any order):
--- the parent is of the same organization and of a parent type, and the
--- tree has no cycle.  A move walks up from the new parent locking each
--- resource on the way (see above); an insert cannot close a cycle with
--- committed rows, only within its own statement, so it walks without
--- locks.  The type's row is locked FOR SHARE against a concurrent change
--- of its parents.
+-- After a move (an UPDATE of parent_resource_id): the parent is of the
+-- same organization and of a parent type, and the tree has no cycle.  The
+-- walk up from the new parent locks each resource on the way (see above);
+-- the type's row is locked FOR SHARE against a concurrent change of its
+-- parents.  Inserts are checked a statement at a time, below.
 CREATE FUNCTION rbac.resource_check() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -2009,21 +2010,104 @@ BEGIN
 			EXIT;
 		END IF;
 		seen := seen || cur;
-		IF TG_OP = 'UPDATE' THEN
-			SELECT x.parent_resource_id INTO cur FROM rbac.resource x WHERE x.id = cur FOR SHARE;
-		ELSE
-			SELECT x.parent_resource_id INTO cur FROM rbac.resource x WHERE x.id = cur;
-		END IF;
+		SELECT x.parent_resource_id INTO cur FROM rbac.resource x WHERE x.id = cur FOR SHARE;
 	END LOOP;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION rbac.resource_check() IS
-'row trigger on rbac.resource, after the change: the parent is a resource of the same organization and of one of the type''s parent types, or none if organization is one of them (22023); no cycle (22023; a move locks the chain it walks)';
+'row trigger on rbac.resource, after a move: the parent is a resource of the same organization and of one of the type''s parent types, or none if organization is one of them (22023); no cycle (22023; the walk locks the chain it reads)';
 
 CREATE TRIGGER resource_check
-	AFTER INSERT OR UPDATE OF parent_resource_id ON rbac.resource
+	AFTER UPDATE OF parent_resource_id ON rbac.resource
 	FOR EACH ROW EXECUTE FUNCTION rbac.resource_check();
+
+-- The same rules for the rows one INSERT or COPY adds, as set-based
+-- queries over the statement's new rows (once per statement, not per row:
+-- a bulk load or a restore pays a few joins).  A new row cannot close a
+-- cycle with rows that existed before (none of them can have it as its
+-- parent), so only cycles among the new rows are looked for.
+CREATE FUNCTION rbac.resource_insert_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	bad record;
+	n bigint;
+BEGIN
+	IF EXISTS (SELECT 1 FROM new_resources x WHERE x.resource_type_slug::text = 'organization') THEN
+		RAISE EXCEPTION 'invalid resource type "organization"'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The organization itself is the root of its resources; a resource with no parent hangs under it.';
+	END IF;
+	PERFORM 1 FROM rbac.resource_type t
+	WHERE t.slug::text IN (SELECT DISTINCT x.resource_type_slug::text FROM new_resources x)
+	ORDER BY t.slug FOR SHARE OF t;
+	SELECT x.external_id::text AS ext, x.resource_type_slug::text AS type, x.organization_id::text AS org,
+		   t.parent_type_slugs AS parents, x.parent_resource_id IS NULL AS top, x.parent_resource_id = x.id AS own,
+		   p.external_id::text AS p_ext, p.resource_type_slug::text AS p_type, p.organization_id::text AS p_org
+	INTO bad
+	FROM new_resources x
+	JOIN rbac.resource_type t ON t.slug::text = x.resource_type_slug::text
+	LEFT JOIN rbac.resource p ON p.id = x.parent_resource_id
+	WHERE (x.parent_resource_id IS NULL AND NOT 'organization' = ANY (t.parent_type_slugs))
+	   OR x.parent_resource_id = x.id
+	   OR p.organization_id::text <> x.organization_id::text
+	   OR NOT p.resource_type_slug::text = ANY (t.parent_type_slugs)
+	ORDER BY x.id
+	LIMIT 1;
+	IF FOUND THEN
+		IF bad.top THEN
+			RAISE EXCEPTION 'resource "%" of type "%" must have a parent resource', bad.ext, bad.type
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('Resources of type "%s" hang under a resource of type %s.',
+									  bad.type, array_to_string(bad.parents, ', '));
+		ELSIF bad.own THEN
+			RAISE EXCEPTION 'resource "%" cannot be its own parent', bad.ext
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = 'The resources of an organization form a tree.';
+		ELSIF bad.p_org <> bad.org THEN
+			RAISE EXCEPTION 'resource "%" cannot be under resource "%" of another organization', bad.ext, bad.p_ext
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('"%s" is in organization "%s", "%s" in "%s".', bad.ext, bad.org, bad.p_ext, bad.p_org);
+		ELSE
+			RAISE EXCEPTION 'resource "%" of type "%" cannot be under resource "%" of type "%"',
+				bad.ext, bad.type, bad.p_ext, bad.p_type
+				USING ERRCODE = 'invalid_parameter_value',
+					  DETAIL = format('The parent types of "%s" are %s.', bad.type, array_to_string(bad.parents, ', '));
+		END IF;
+	END IF;
+	-- cycles among the new rows: follow parents within them, from each new
+	-- row that is the parent of another new row, at most as many steps as
+	-- there are new rows
+	SELECT count(*) INTO n FROM new_resources;
+	WITH RECURSIVE
+	inner_rows AS (
+		SELECT x.id, x.parent_resource_id AS parent, x.external_id::text AS ext FROM new_resources x
+		WHERE x.parent_resource_id IN (SELECT y.id FROM new_resources y)
+	),
+	walk(start, ext, cur, steps) AS (
+		SELECT i.id, i.ext, i.parent, 1 FROM inner_rows i
+		UNION ALL
+		SELECT w.start, w.ext, i.parent, w.steps + 1 FROM walk w JOIN inner_rows i ON i.id = w.cur
+		WHERE w.cur <> w.start AND w.steps < n
+	)
+	SELECT w.ext INTO bad FROM walk w WHERE w.cur = w.start ORDER BY w.start LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'resource "%" cannot be under its own descendant', bad.ext
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'The resources of an organization form a tree.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.resource_insert_check() IS
+'statement trigger on rbac.resource, after an INSERT or COPY: no resource of type organization; every new resource''s parent is of the same organization and of one of the type''s parent types, or none if organization is one of them; no cycle among the new rows (22023)';
+
+CREATE TRIGGER resource_insert_check
+	AFTER INSERT ON rbac.resource
+	REFERENCING NEW TABLE AS new_resources
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.resource_insert_check();
 
 ------------------------------------------------------------------------------
 -- Rules of role assignments, and of the resource types of roles and
@@ -2034,54 +2118,74 @@ CREATE FUNCTION rbac.role_assignment_guard() RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-	r rbac.role;
-	x rbac.resource;
-	m rbac.membership;
 BEGIN
-	IF TG_OP = 'UPDATE' THEN
-		IF NEW.id IS DISTINCT FROM OLD.id OR NEW.membership_id IS DISTINCT FROM OLD.membership_id
-		   OR NEW.role_id IS DISTINCT FROM OLD.role_id OR NEW.resource_id IS DISTINCT FROM OLD.resource_id THEN
-			RAISE EXCEPTION 'cannot change the id, membership, role or resource of role assignment "%"', OLD.id
-				USING ERRCODE = 'invalid_parameter_value',
-					  HINT = 'Remove the assignment and assign again.';
-		END IF;
-		NEW.created_at := OLD.created_at;
-		IF NEW IS DISTINCT FROM OLD THEN
-			NEW.updated_at := clock_timestamp();
-		END IF;
-		RETURN NEW;
-	END IF;
-	SELECT * INTO r FROM rbac.role y WHERE y.id = NEW.role_id;
-	SELECT * INTO x FROM rbac.resource y WHERE y.id = NEW.resource_id;
-	SELECT * INTO m FROM rbac.membership y WHERE y.id = NEW.membership_id;
-	IF r.id IS NULL OR x.id IS NULL OR m.id IS NULL THEN
-		-- the foreign keys report it
-		RETURN NEW;
-	END IF;
-	IF r.resource_type_slug::text <> x.resource_type_slug::text THEN
-		RAISE EXCEPTION 'role "%" of resource type "%" cannot be assigned on resource "%" of type "%"',
-			r.slug, r.resource_type_slug, x.external_id, x.resource_type_slug
+	IF NEW.id IS DISTINCT FROM OLD.id OR NEW.membership_id IS DISTINCT FROM OLD.membership_id
+	   OR NEW.role_id IS DISTINCT FROM OLD.role_id OR NEW.resource_id IS DISTINCT FROM OLD.resource_id THEN
+		RAISE EXCEPTION 'cannot change the id, membership, role or resource of role assignment "%"', OLD.id
 			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = 'A role is assigned only on resources of its own type.';
+				  HINT = 'Remove the assignment and assign again.';
 	END IF;
-	IF x.organization_id::text <> m.organization_id::text THEN
-		RAISE EXCEPTION 'resource "%" is not in organization "%" of the membership', x.external_id, m.organization_id
-			USING ERRCODE = 'invalid_parameter_value';
-	END IF;
-	IF r.organization_id IS NOT NULL AND r.organization_id::text <> m.organization_id::text THEN
-		RAISE EXCEPTION 'role "%" is not in the priority list of organization "%"', r.slug, m.organization_id
-			USING ERRCODE = 'invalid_parameter_value';
+	NEW.created_at := OLD.created_at;
+	IF NEW IS DISTINCT FROM OLD THEN
+		NEW.updated_at := clock_timestamp();
 	END IF;
 	RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION rbac.role_assignment_guard() IS
-'row trigger on rbac.role_assignment: the role has the resource''s type, the resource and an organization role belong to the membership''s organization (22023); immutable id, membership, role and resource; updated_at';
+'row trigger on rbac.role_assignment: immutable id, membership, role and resource; updated_at';
 
 CREATE TRIGGER role_assignment_guard
-	BEFORE INSERT OR UPDATE ON rbac.role_assignment
+	BEFORE UPDATE ON rbac.role_assignment
 	FOR EACH ROW EXECUTE FUNCTION rbac.role_assignment_guard();
+
+-- The rows one INSERT or COPY adds, checked as a set.  The role's type and
+-- organization, the resource's type and organization and the membership's
+-- organization never change, so nothing needs locking beyond the foreign
+-- keys' own locks.
+CREATE FUNCTION rbac.role_assignment_check() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	bad record;
+BEGIN
+	SELECT r.slug::text AS role, r.resource_type_slug::text AS role_type, r.organization_id::text AS role_org,
+		   x.external_id::text AS ext, x.resource_type_slug::text AS type, x.organization_id::text AS org,
+		   m.organization_id::text AS member_org
+	INTO bad
+	FROM new_assignments a
+	JOIN rbac.role r ON r.id = a.role_id
+	JOIN rbac.resource x ON x.id = a.resource_id
+	JOIN rbac.membership m ON m.id = a.membership_id
+	WHERE r.resource_type_slug::text <> x.resource_type_slug::text
+	   OR x.organization_id::text <> m.organization_id::text
+	   OR r.organization_id::text <> m.organization_id::text
+	ORDER BY a.id
+	LIMIT 1;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	ELSIF bad.role_type <> bad.type THEN
+		RAISE EXCEPTION 'role "%" of resource type "%" cannot be assigned on resource "%" of type "%"',
+			bad.role, bad.role_type, bad.ext, bad.type
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'A role is assigned only on resources of its own type.';
+	ELSIF bad.org <> bad.member_org THEN
+		RAISE EXCEPTION 'resource "%" is not in organization "%" of the membership', bad.ext, bad.member_org
+			USING ERRCODE = 'invalid_parameter_value';
+	ELSE
+		RAISE EXCEPTION 'role "%" is not in the priority list of organization "%"', bad.role, bad.member_org
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.role_assignment_check() IS
+'statement trigger on rbac.role_assignment, after an INSERT or COPY: each role has its resource''s type, each resource and organization role belongs to the membership''s organization (22023)';
+
+CREATE TRIGGER role_assignment_check
+	AFTER INSERT ON rbac.role_assignment
+	REFERENCING NEW TABLE AS new_assignments
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.role_assignment_check();
 
 CREATE FUNCTION rbac.assignment_dependents_guard() RETURNS trigger
 LANGUAGE plpgsql

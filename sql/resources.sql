@@ -182,6 +182,18 @@ SELECT pg_temp.err($$INSERT INTO rbac.resource (external_id, name, resource_type
 	VALUES ('w9', 'Bad type', 'nothing', 'org_a')$$);
 SELECT pg_temp.err($$INSERT INTO rbac.resource (external_id, name, resource_type_slug, organization_id, parent_resource_id)
 	VALUES ('w9', 'Unknown parent', 'project', 'org_a', 'authz_resource_01JAAAAAAAAAAAAAAAAAAAAAAA')$$);
+-- one INSERT may add a parent after its child; not a cycle among its rows
+SELECT pg_temp.err($$INSERT INTO rbac.resource (id, external_id, name, resource_type_slug, organization_id, parent_resource_id)
+	VALUES ('authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA2', 'f8', 'Child first', 'folder', 'org_a', 'authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA1'),
+		   ('authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA1', 'f7', 'Parent second', 'folder', 'org_a',
+			(SELECT id FROM rbac.resource WHERE external_id = 'f1'))$$);
+SELECT external_id, pg_temp.parent_of(r) FROM rbac.resource r WHERE external_id IN ('f7', 'f8') ORDER BY 1;
+DELETE FROM rbac.resource WHERE external_id IN ('f7', 'f8');
+SELECT pg_temp.err($$INSERT INTO rbac.resource (id, external_id, name, resource_type_slug, organization_id, parent_resource_id)
+	VALUES ('authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA2', 'f8', 'Cycle', 'folder', 'org_a', 'authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA1'),
+		   ('authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA1', 'f7', 'Cycle', 'folder', 'org_a', 'authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA2')$$);
+SELECT pg_temp.err($$INSERT INTO rbac.resource (id, external_id, name, resource_type_slug, organization_id, parent_resource_id)
+	VALUES ('authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA1', 'f7', 'Own parent', 'folder', 'org_a', 'authz_resource_01JAAAAAAAAAAAAAAAAAAAAAA1')$$);
 SELECT pg_temp.err($$UPDATE rbac.resource SET external_id = 'renamed' WHERE external_id = 'f2'$$);
 SELECT pg_temp.err($$UPDATE rbac.resource SET organization_id = 'org_b' WHERE external_id = 'f2'$$);
 SELECT pg_temp.err($$UPDATE rbac.resource SET resource_type_slug = 'project' WHERE external_id = 'f2'$$);
@@ -470,7 +482,8 @@ SELECT pg_temp.err($$INSERT INTO rbac.role_assignment (membership_id, role_id, r
 	WHERE m.user_id = 'u6' AND r.slug = 'ws-admin' AND x.external_id = 'ws1' AND x.organization_id = 'org_b'$$);
 SELECT pg_temp.err($$INSERT INTO rbac.role_assignment (membership_id, role_id, resource_id)
 	SELECT m.id, r.id, x.id FROM rbac.membership m, rbac.role r, rbac.resource x
-	WHERE m.user_id = 'u1' AND r.slug = 'ws-admin' AND x.external_id = 'ws1' AND x.organization_id = 'org_a'$$);
+	WHERE m.user_id = 'u1' AND r.slug = 'ws-admin' AND x.external_id = 'ws1' AND x.organization_id = 'org_a'
+	  AND x.resource_type_slug = 'project'$$);
 SELECT pg_temp.err($$UPDATE rbac.role_assignment SET resource_id = (SELECT id FROM rbac.resource WHERE external_id = 'ws2')$$);
 SELECT count(*) AS assignments FROM rbac.role_assignment;
 
