@@ -1587,9 +1587,12 @@ CREATE TABLE rbac.resource_type (
 COMMENT ON TABLE rbac.resource_type IS
 'resource types (SPEC 7): organization (built in, the root) and the application''s types; parent_type_slugs are the types a resource of this type may hang under (organization = directly under its organization; the type itself = nesting); rbac.resource_type_parent mirrors them';
 
-INSERT INTO rbac.resource_type (slug, name, description, parent_type_slugs)
+-- fixed timestamps: the row is the same in every database, also after a
+-- restore (which makes it anew)
+INSERT INTO rbac.resource_type (slug, name, description, parent_type_slugs, created_at, updated_at)
 VALUES ('organization', 'Organization',
-		'The organization itself: the root of every organization''s resources (built in)', '{}');
+		'The organization itself: the root of every organization''s resources (built in)', '{}',
+		'2000-01-01 00:00:00+00', '2000-01-01 00:00:00+00');
 
 CREATE TABLE rbac.resource_type_parent (
 	type_slug rbac.resource_type_slug NOT NULL
@@ -1627,7 +1630,9 @@ COMMENT ON TABLE rbac.resource IS
 CREATE TABLE rbac.role_assignment (
 	id text COLLATE "C" NOT NULL
 		DEFAULT 'role_'::text OPERATOR(pg_catalog.||) rbac.new_id('assignment'::text),
-	membership_id text COLLATE "C" NOT NULL REFERENCES rbac.membership (id),
+	-- no foreign key: rbac.role_assignment_check() keeps it (see there), so
+	-- that TRUNCATE rbac.membership, rbac.membership_role works as in 1.0
+	membership_id text COLLATE "C" NOT NULL,
 	role_id text COLLATE "C" NOT NULL REFERENCES rbac.role (id),
 	resource_id text COLLATE "C" NOT NULL REFERENCES rbac.resource (id),
 	created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
@@ -2149,7 +2154,31 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
 	bad record;
+	missing text;
 BEGIN
+	-- The memberships exist.  rbac.role_assignment.membership_id is no
+	-- foreign key (a 1.0 TRUNCATE of the memberships would need this table
+	-- in the same command): each membership's row is updated (an update
+	-- that changes nothing), so that a concurrent delete of it waits for
+	-- this transaction and then sees the assignment (READ COMMITTED) or
+	-- fails with 40001, as for any concurrent update.  A restore (which sets
+	-- check_function_bodies off, and may load this table before
+	-- rbac.membership) is not checked.
+	IF current_setting('check_function_bodies')::boolean THEN
+		WITH touched AS (
+			UPDATE rbac.membership m SET updated_at = m.updated_at
+			WHERE m.id IN (SELECT DISTINCT x.membership_id FROM new_assignments x)
+			RETURNING m.id
+		)
+		SELECT x.membership_id INTO missing FROM new_assignments x
+		WHERE x.membership_id NOT IN (SELECT t.id FROM touched t)
+		ORDER BY x.membership_id LIMIT 1;
+		IF missing IS NOT NULL THEN
+			RAISE EXCEPTION 'organization membership "%" does not exist', rbac.shorten(missing)
+				USING ERRCODE = 'foreign_key_violation',
+					  DETAIL = 'A role assignment belongs to an organization membership.';
+		END IF;
+	END IF;
 	SELECT r.slug::text AS role, r.resource_type_slug::text AS role_type, r.organization_id::text AS role_org,
 		   x.external_id::text AS ext, x.resource_type_slug::text AS type, x.organization_id::text AS org,
 		   m.organization_id::text AS member_org
@@ -2180,7 +2209,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION rbac.role_assignment_check() IS
-'statement trigger on rbac.role_assignment, after an INSERT or COPY: each role has its resource''s type, each resource and organization role belongs to the membership''s organization (22023)';
+'statement trigger on rbac.role_assignment, after an INSERT or COPY: each membership exists (23503; its row is updated against a concurrent delete; not checked in a restore), each role has its resource''s type, each resource and organization role belongs to the membership''s organization (22023)';
 
 CREATE TRIGGER role_assignment_check
 	AFTER INSERT ON rbac.role_assignment
@@ -2224,6 +2253,28 @@ CREATE TRIGGER role_assignment_dependents
 CREATE TRIGGER role_assignment_dependents
 	BEFORE DELETE ON rbac.membership
 	FOR EACH ROW EXECUTE FUNCTION rbac.assignment_dependents_guard();
+
+-- After a TRUNCATE of the memberships (after every table of the command is
+-- truncated, so TRUNCATE rbac.role_assignment, rbac.membership, ... works)
+CREATE FUNCTION rbac.membership_truncate_guard() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM rbac.role_assignment) THEN
+		RAISE EXCEPTION 'organization memberships have role assignments'
+			USING ERRCODE = 'dependent_objects_still_exist',
+				  HINT = 'Truncate rbac.role_assignment along with rbac.membership.';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rbac.membership_truncate_guard() IS
+'statement trigger on rbac.membership, after TRUNCATE: refused (2BP01) while role assignments remain';
+
+CREATE TRIGGER membership_truncate_guard
+	AFTER TRUNCATE ON rbac.membership
+	FOR EACH STATEMENT EXECUTE FUNCTION rbac.membership_truncate_guard();
 
 CREATE FUNCTION rbac.resource_type_fixed() RETURNS trigger
 LANGUAGE plpgsql

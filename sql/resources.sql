@@ -484,6 +484,16 @@ SELECT pg_temp.err($$INSERT INTO rbac.role_assignment (membership_id, role_id, r
 	SELECT m.id, r.id, x.id FROM rbac.membership m, rbac.role r, rbac.resource x
 	WHERE m.user_id = 'u1' AND r.slug = 'ws-admin' AND x.external_id = 'ws1' AND x.organization_id = 'org_a'
 	  AND x.resource_type_slug = 'project'$$);
+-- the membership must exist (rbac.role_assignment.membership_id is kept by a
+-- trigger, not a foreign key: a TRUNCATE of the memberships works as in 1.0)
+SELECT pg_temp.err($$INSERT INTO rbac.role_assignment (membership_id, role_id, resource_id)
+	SELECT 'om_01JAAAAAAAAAAAAAAAAAAAAAAA', r.id, x.id FROM rbac.role r, rbac.resource x
+	WHERE r.slug = 'ws-admin' AND x.external_id = 'ws2' AND x.organization_id = 'org_a'$$);
+SELECT pg_temp.err($$TRUNCATE rbac.membership, rbac.membership_role$$);
+BEGIN;
+TRUNCATE rbac.role_assignment, rbac.membership, rbac.membership_role;
+SELECT count(*) AS memberships FROM rbac.membership;
+ROLLBACK;
 SELECT pg_temp.err($$UPDATE rbac.role_assignment SET resource_id = (SELECT id FROM rbac.resource WHERE external_id = 'ws2')$$);
 SELECT count(*) AS assignments FROM rbac.role_assignment;
 

@@ -675,7 +675,7 @@ SELECT pg_temp.step('TRUNCATE membership_role', '22023',
 	$$TRUNCATE rbac.membership_role$$);
 SELECT pg_temp.step('TRUNCATE every catalog table', 'P0099',
 	$$UPDATE rbac.permission SET system = false WHERE system$$,
-	$$TRUNCATE rbac.role_assignment, rbac.membership, rbac.membership_role$$,
+	$$TRUNCATE rbac.membership, rbac.membership_role$$,
 	$$TRUNCATE rbac.role_order, rbac.organization_order, rbac.default_role$$,
 	$$TRUNCATE rbac.permission, rbac.role, rbac.role_permission, rbac.setting CASCADE$$,
 	:'undo');
