@@ -1764,6 +1764,12 @@ BEGIN
 	SELECT array_agg(DISTINCT s::rbac.resource_type_slug::text ORDER BY s::rbac.resource_type_slug::text)
 	INTO NEW.parent_type_slugs
 	FROM unnest(NEW.parent_type_slugs) s;
+	-- a parent besides itself: every type lies below organization
+	IF NEW.parent_type_slugs OPERATOR(pg_catalog.<@) ARRAY[NEW.slug::text] THEN
+		RAISE EXCEPTION 'resource type "%" needs a parent type other than itself', NEW.slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Every resource type lies below organization.';
+	END IF;
 	IF TG_OP = 'UPDATE' THEN
 		NEW.created_at := OLD.created_at;
 		IF NEW IS DISTINCT FROM OLD THEN
@@ -2441,6 +2447,11 @@ BEGIN
 	FOREACH p IN ARRAY parent_type_slugs LOOP
 		PERFORM p::rbac.resource_type_slug;
 	END LOOP;
+	IF parent_type_slugs OPERATOR(pg_catalog.<@) ARRAY[slug] THEN
+		RAISE EXCEPTION 'resource type "%" needs a parent type other than itself', slug
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Every resource type lies below organization.';
+	END IF;
 	FOREACH p IN ARRAY parent_type_slugs LOOP
 		IF p <> slug AND NOT EXISTS (SELECT 1 FROM rbac.resource_type t WHERE t.slug::text = p) THEN
 			RAISE EXCEPTION 'resource type "%" does not exist', p

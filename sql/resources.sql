@@ -90,7 +90,9 @@ SELECT n, pg_temp.err(q) FROM (VALUES
 	(16, $q$SELECT rbac.update_resource_type('nothing', 'x')$q$),
 	(17, $q$SELECT rbac.update_resource_type('project', parent_type_slugs => '{nowhere}')$q$),
 	(18, $q$SELECT rbac.update_resource_type('project', parent_type_slugs => '{}')$q$),
-	(19, $q$SELECT rbac.delete_resource_type('nothing')$q$)
+	(19, $q$SELECT rbac.delete_resource_type('nothing')$q$),
+	(20, $q$SELECT rbac.create_resource_type('thing', 'Thing', NULL, '{thing}')$q$),
+	(21, $q$SELECT rbac.update_resource_type('folder', parent_type_slugs => '{folder}')$q$)
 ) AS t(n, q) ORDER BY n;
 SELECT count(*) AS types FROM rbac.resource_type;
 
@@ -103,6 +105,7 @@ SELECT pg_temp.err($$UPDATE rbac.resource_type SET parent_type_slugs = '{folder}
 SELECT pg_temp.err($$INSERT INTO rbac.resource_type (slug, name, parent_type_slugs) VALUES ('x', 'X', '{nowhere}')$$);
 SELECT pg_temp.err($$INSERT INTO rbac.resource_type (slug, name, parent_type_slugs) VALUES ('x', 'X', '{}')$$);
 SELECT pg_temp.err($$INSERT INTO rbac.resource_type (slug, name) VALUES ('X', 'X')$$);
+SELECT pg_temp.err($$INSERT INTO rbac.resource_type (slug, name, parent_type_slugs) VALUES ('x', 'X', '{x}')$$);
 SELECT pg_temp.err($$UPDATE rbac.resource_type SET slug = 'proj' WHERE slug = 'project'$$);
 SELECT pg_temp.err($$INSERT INTO rbac.resource_type_parent VALUES ('workspace', 'project')$$);
 SELECT pg_temp.err($$DELETE FROM rbac.resource_type_parent$$);
