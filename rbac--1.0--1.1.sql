@@ -1844,6 +1844,18 @@ BEGIN
 	IF TG_OP = 'UPDATE' THEN
 		removed := ARRAY(SELECT s FROM unnest(OLD.parent_type_slugs) s
 						 WHERE s <> ALL (NEW.parent_type_slugs));
+		-- The checks below read resources and grants that a concurrent
+		-- transaction may add: it locks this type's row FOR SHARE, which
+		-- this update waits for, but a REPEATABLE READ snapshot would still
+		-- not show what it committed (and no error says so).  READ COMMITTED
+		-- reads it after the wait; SERIALIZABLE detects the conflict.
+		IF cardinality(removed) > 0
+		   AND current_setting('transaction_isolation') = 'repeatable read' THEN
+			RAISE EXCEPTION 'cannot remove parent types of resource type "%" at REPEATABLE READ', NEW.slug
+				USING ERRCODE = 'feature_not_supported',
+					  DETAIL = 'A resource or grant committed concurrently would not be seen.',
+					  HINT = 'Remove parent types at READ COMMITTED or SERIALIZABLE.';
+		END IF;
 		DELETE FROM rbac.resource_type_parent e
 		WHERE e.type_slug::text = NEW.slug::text AND e.parent_slug::text = ANY (removed);
 	END IF;

@@ -259,6 +259,14 @@ SELECT slug, parent_type_slugs FROM rbac.update_resource_type('project', parent_
 SELECT external_id, pg_temp.parent_of(r) FROM rbac.create_resource('org_a', 'project', 'p0', 'Top-level project') r;
 SELECT pg_temp.err($$SELECT rbac.update_resource_type('project', parent_type_slugs => '{workspace}')$$);
 SELECT rbac.delete_resource('org_a', 'project', 'p0');
+-- not at REPEATABLE READ, whose snapshot would miss resources and grants
+-- committed meanwhile (0A000); READ COMMITTED and SERIALIZABLE see them
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT pg_temp.err($$SELECT rbac.update_resource_type('project', parent_type_slugs => '{workspace}')$$);
+ROLLBACK;
+BEGIN ISOLATION LEVEL SERIALIZABLE;
+SELECT slug, parent_type_slugs FROM rbac.update_resource_type('project', parent_type_slugs => '{workspace}');
+ROLLBACK;
 SELECT slug, parent_type_slugs FROM rbac.update_resource_type('project', parent_type_slugs => '{workspace}');
 
 --
