@@ -8,7 +8,7 @@
  *	  same role, user or principal and the same permission for many
  *	  organizations, so each organization is answered once per query (and
  *	  again only after the catalog changed).  At most 32,768 organizations
- *	  of at most RBAC_ORG_INLINE bytes; others go to the cache every time.
+ *	  per call site; others go to the cache every time.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,8 +16,12 @@
 
 #include "cache.h"
 #include "nodes/primnodes.h"
+#include "utils/memutils.h"
 
-#define ORG_SLOTS_MAX	65536
+/* at most this many organizations per call site */
+#define ORG_ANSWERS_MAX		32768
+/* and ids of at most this many bytes */
+#define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4)
 
 /*
  * The remembered answer for an organization, if any.  Sets *hash for a
@@ -27,40 +31,26 @@ bool
 rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 					bool *result)
 {
-	if (olen > RBAC_ORG_INLINE)
-		return false;
+	KeyRef		k = {NULL, org, -1, olen};
+	KeySlot    *s;
+
 	if (t->generation != rbac_generation)
 	{
-		if (t->slots != NULL)
-			memset(t->slots, 0, (t->mask + 1) * sizeof(OrgSlot));
-		t->n = 0;
+		if (t->tab != NULL)
+		{
+			MemoryContextReset(t->cxt);
+			t->tab = NULL;
+		}
 		t->generation = rbac_generation;
 	}
 	*hash = rbac_hash_slug(org, olen);
-	if (t->slots == NULL)
+	if (t->tab == NULL)
 		return false;
-	for (uint32 i = *hash & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
-	{
-		OrgSlot    *slot = &t->slots[i];
-
-		if (slot->hash == *hash && slot->len == olen && memcmp(slot->org, org, olen) == 0)
-		{
-			*result = slot->result;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Where an entry with this hash goes in slots of size mask + 1. */
-static uint32
-free_slot(const OrgSlot *slots, uint32 mask, uint32 hash)
-{
-	uint32		i;
-
-	for (i = hash & mask; slots[i].used; i = (i + 1) & mask)
-		;
-	return i;
+	s = keytab_lookup_hash(t->tab, k, *hash);
+	if (s == NULL)
+		return false;
+	*result = s->flag;
+	return true;
 }
 
 /*
@@ -69,34 +59,31 @@ free_slot(const OrgSlot *slots, uint32 mask, uint32 hash)
  * changed meanwhile, the id is too long, or the table is full.
  */
 void
-rbac_org_answer_put(MemoryContext cxt, OrgAnswers *t, uint64 generation,
+rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 					const char *org, int olen, uint32 hash, bool result)
 {
-	uint32		i;
+	KeyRef		k;
+	KeySlot    *s;
+	char	   *copy;
+	bool		found;
 
-	if (olen > RBAC_ORG_INLINE || generation != rbac_generation ||
-		t->generation != generation || t->n >= ORG_SLOTS_MAX / 2)
+	if (olen > ORG_ID_MAX || generation != rbac_generation ||
+		t->generation != generation ||
+		(t->tab != NULL && t->tab->members >= ORG_ANSWERS_MAX))
 		return;
-	if (t->slots == NULL || (uint32) (t->n + 1) * 2 > t->mask + 1)
-	{
-		OrgSlot    *old = t->slots;
-		uint32		oldsize = old ? t->mask + 1 : 0;
-
-		t->mask = old ? oldsize * 2 - 1 : 63;
-		t->slots = MemoryContextAllocZero(cxt, (t->mask + 1) * sizeof(OrgSlot));
-		for (uint32 j = 0; j < oldsize; j++)
-			if (old[j].used)
-				t->slots[free_slot(t->slots, t->mask, old[j].hash)] = old[j];
-		if (old)
-			pfree(old);
-	}
-	i = free_slot(t->slots, t->mask, hash);
-	t->slots[i].hash = hash;
-	t->slots[i].len = olen;
-	t->slots[i].result = result;
-	memcpy(t->slots[i].org, org, olen);
-	t->slots[i].used = true;
-	t->n++;
+	if (t->cxt == NULL)
+		t->cxt = AllocSetContextCreate(parent, "rbac answers per organization",
+									   ALLOCSET_SMALL_SIZES);
+	if (t->tab == NULL)
+		t->tab = keytab_create(t->cxt, 64, NULL);
+	copy = MemoryContextAlloc(t->cxt, Max(olen, 1));
+	memcpy(copy, org, olen);
+	k.a = NULL;
+	k.alen = -1;
+	k.b = copy;
+	k.blen = olen;
+	s = keytab_insert_hash(t->tab, k, hash, &found);
+	s->flag = result;
 }
 
 /*
