@@ -659,13 +659,6 @@ rbac_invalidate_cache(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/* Hash of a slug or key, as the cache uses it. */
-uint32
-rbac_hash_slug(const char *s, int len)
-{
-	return rbac_hash_pair(NULL, -1, s, len);
-}
-
 /* The key of a snapshot (snap NULL: the catalog snapshot, no key). */
 static SnapKey
 snap_key(Snapshot snap)

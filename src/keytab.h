@@ -85,12 +85,39 @@ rbac_hash_pair(const char *a, int alen, const char *b, int blen)
 	return hb ^ (rbac_hash_bytes(a, alen) * 0x85EBCA6BU + 0xC2B2AE35U);
 }
 
+/* The hash of one slug or id: what the cache, the grants and the memos use. */
+static inline uint32
+rbac_hash_slug(const char *s, int len)
+{
+	return rbac_hash_pair(NULL, -1, s, len);
+}
+
+/* Are these len bytes equal?  Short strings without a call to memcmp. */
+static inline bool
+rbac_bytes_equal(const char *a, const char *b, int len)
+{
+	if (len <= 16 && len >= 8)
+	{
+		uint64		x,
+					y,
+					u,
+					v;
+
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + len - 8, 8);
+		memcpy(&v, b + len - 8, 8);
+		return x == y && u == v;
+	}
+	return memcmp(a, b, len) == 0;
+}
+
 static inline bool
 keyref_equal(const KeyRef *x, const KeyRef *y)
 {
 	return x->alen == y->alen && x->blen == y->blen &&
-		(x->alen <= 0 || memcmp(x->a, y->a, x->alen) == 0) &&
-		(x->blen <= 0 || memcmp(x->b, y->b, x->blen) == 0);
+		(x->alen <= 0 || rbac_bytes_equal(x->a, y->a, x->alen)) &&
+		(x->blen <= 0 || rbac_bytes_equal(x->b, y->b, x->blen));
 }
 
 #define SH_PREFIX keytab

@@ -22,35 +22,21 @@
 #define ORG_ANSWERS_MAX		32768
 /* and ids of at most this many bytes */
 #define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4)
-
-/*
- * The remembered answer for an organization, if any.  Sets *hash for a
- * later rbac_org_answer_put().  A table of another generation is emptied.
- */
-bool
-rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
-					bool *result)
+/* Remember a value (s NULL: a NULL). */
+void
+memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len)
 {
-	KeyRef		k = {NULL, org, -1, olen};
-	KeySlot    *s;
-
-	if (t->generation != rbac_generation)
-	{
-		if (t->tab != NULL)
-		{
-			MemoryContextReset(t->cxt);
-			t->tab = NULL;
-		}
-		t->generation = rbac_generation;
-	}
-	*hash = rbac_hash_slug(org, olen);
-	if (t->tab == NULL)
-		return false;
-	s = keytab_lookup_hash(t->tab, k, *hash);
+	v->set = true;
+	v->isnull = (s == NULL);
+	v->len = s ? len : 0;
 	if (s == NULL)
-		return false;
-	*result = s->flag;
-	return true;
+		return;
+	if (v->data == NULL || v->cap < len)
+	{
+		v->cap = Max(len, 32);
+		v->data = MemoryContextAlloc(cxt, v->cap);
+	}
+	memcpy(v->data, s, len);
 }
 
 /*
@@ -62,9 +48,8 @@ void
 rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 					const char *org, int olen, uint32 hash, bool result)
 {
-	KeyRef		k;
-	KeySlot    *s;
-	char	   *copy;
+	OrgRef		k = {org, olen};
+	OrgSlot    *s;
 	bool		found;
 
 	if (olen > ORG_ID_MAX || generation != rbac_generation ||
@@ -75,15 +60,25 @@ rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 		t->cxt = AllocSetContextCreate(parent, "rbac answers per organization",
 									   ALLOCSET_SMALL_SIZES);
 	if (t->tab == NULL)
-		t->tab = keytab_create(t->cxt, 64, NULL);
-	copy = MemoryContextAlloc(t->cxt, Max(olen, 1));
-	memcpy(copy, org, olen);
-	k.a = NULL;
-	k.alen = -1;
-	k.b = copy;
-	k.blen = olen;
-	s = keytab_insert_hash(t->tab, k, hash, &found);
-	s->flag = result;
+		t->tab = orgtab_create(t->cxt, 64, NULL);
+	s = orgtab_insert_hash(t->tab, k, hash, &found);
+	if (!found)
+	{
+		/* the slot got the caller's pointer: keep the bytes */
+		if (olen <= ORG_INLINE)
+		{
+			memcpy(s->inl, org, olen);
+			s->key.p = NULL;
+		}
+		else
+		{
+			char	   *copy = MemoryContextAlloc(t->cxt, olen);
+
+			memcpy(copy, org, olen);
+			s->key.p = copy;
+		}
+	}
+	s->result = result;
 }
 
 /*
