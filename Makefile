@@ -28,7 +28,7 @@ REGRESS = slugs ids permissions roles organization_roles priority json checks rl
 	memberships principal privileges hostile parallel trust json_mutators resources
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
-ISOLATION = cache_visibility membership_visibility concurrency membership_rules \
+ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \
 	reindex_concurrently statement_state resource_rules
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 

@@ -1439,33 +1439,55 @@ CREATE CONSTRAINT TRIGGER membership_role_limit
 	FOR EACH ROW EXECUTE FUNCTION rbac.membership_role_limit();
 
 ------------------------------------------------------------------------------
--- Invalidation for every way data arrives (SPEC 5.1): the statement
--- triggers fire in every session_replication_role, and logical replication
--- apply workers, which fire row triggers only, get row triggers that fire in
--- the replica role.  role_order and default_role have no primary key, so
--- that a publication of them can replicate updates and deletes they get
--- REPLICA IDENTITY FULL.
+-- Invalidation by what changed, for every way data arrives (SPEC 5.1).  The
+-- C cache reads four tables: role, role_permission, membership and
+-- membership_role.  On those, 1.0's statement trigger (every backend's
+-- whole cache emptied by any write) becomes a row trigger that sends the
+-- keys a row changes (a role's slug and organization, a role's id, a
+-- membership's user and organization, a membership's id; src/cache.c), so
+-- that a write evicts what depends on it and nothing else; TRUNCATE keeps a
+-- statement trigger that empties the caches.  Both fire in every
+-- session_replication_role, so logical replication's apply workers fire
+-- them too.  The other five tables feed no cache: their triggers go.
+-- role_order and default_role have no primary key, so that a publication
+-- of them can replicate updates and deletes they get REPLICA IDENTITY FULL.
 ------------------------------------------------------------------------------
 
 COMMENT ON FUNCTION rbac.invalidate_cache() IS
-'trigger on the catalog tables (statement-level in every replication role, row-level in the replica role for logical replication): invalidates every backend''s cache of the catalog (transactionally)';
+'trigger on the catalog tables the checks'' cache reads (row-level, and statement-level for TRUNCATE, in every replication role): evicts, in every backend, the cached entries the changed rows affect (transactionally); TRUNCATE and large transactions empty the caches';
 
 DO $$
 DECLARE
 	t text;
 BEGIN
-	FOREACH t IN ARRAY ARRAY['permission', 'role', 'role_permission', 'organization_order',
-							 'role_order', 'default_role', 'setting', 'membership',
-							 'membership_role']
+	FOREACH t IN ARRAY ARRAY['role', 'role_permission', 'membership', 'membership_role']
 	LOOP
-		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache', t);
-		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache_replica '
+		EXECUTE pg_catalog.format('DROP TRIGGER invalidate_cache ON rbac.%I', t);
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache '
 								  'AFTER INSERT OR UPDATE OR DELETE ON rbac.%I '
 								  'FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache()', t);
-		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE REPLICA TRIGGER invalidate_cache_replica', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache', t);
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache_truncate '
+								  'AFTER TRUNCATE ON rbac.%I '
+								  'FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache()', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache_truncate', t);
+	END LOOP;
+	FOREACH t IN ARRAY ARRAY['permission', 'organization_order', 'role_order', 'default_role',
+							 'setting']
+	LOOP
+		EXECUTE pg_catalog.format('DROP TRIGGER invalidate_cache ON rbac.%I', t);
 	END LOOP;
 END
 $$;
+
+CREATE FUNCTION rbac.cache_statistics(OUT loads bigint, OUT evictions bigint,
+									  OUT resets bigint, OUT invalidations bigint,
+									  OUT entries integer)
+RETURNS record
+AS 'MODULE_PATHNAME', 'rbac_cache_statistics'
+LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION rbac.cache_statistics() IS
+'this backend''s cache of the catalog since the backend started: entries read from the catalog (loads), entries evicted because their rows changed, full resets, invalidation messages processed, and the entries it holds now';
 
 ALTER TABLE rbac.role_order REPLICA IDENTITY FULL;
 ALTER TABLE rbac.default_role REPLICA IDENTITY FULL;

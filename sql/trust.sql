@@ -279,7 +279,23 @@ SELECT pg_temp.err($$SELECT rbac.user_has_permission('alice', 'org_1', 'document
 	   pg_temp.err($$SELECT rbac.has_permission('documents:read')$$) AS has_permission_still;
 RESET ROLE;
 
+--
+-- request.jwt.claims stays what PostgreSQL's placeholders are (anyone may
+-- set it; what it counts for is rbac.jwt_claims' business), now defined by
+-- rbac so that a change reaches every call site without comparing the text
+-- on each call: a claims change between two rows of one statement is seen
+-- (no ORDER BY: it would evaluate the check below the sort, before set_config)
+--
+SELECT context, vartype, boot_val FROM pg_settings WHERE name = 'request.jwt.claims';
+SET rbac.jwt_claims = 'trusted';
+SELECT v.n, set_config('request.jwt.claims', v.c, true) IS NOT NULL AS set,
+	   rbac.has_permission('documents:write') AS can_write
+FROM (VALUES (1, '{"role": "editor"}'), (2, '{"role": "viewer"}'), (3, '{"role": "editor"}')) v(n, c);
+RESET request.jwt.claims;
+RESET rbac.jwt_claims;
+
 DROP TABLE tdocs;
 DROP EXTENSION rbac;
 DROP ROLE rbac_test_trust_app;
 DROP ROLE rbac_test_trust_auth;
+

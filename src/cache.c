@@ -1,19 +1,27 @@
 /*-------------------------------------------------------------------------
  *
  * cache.c
- *	  A per-backend cache of the roles and grants that the checks read,
- *	  never stale (see ENGINEERING.md, after pg_cron and Citus):
+ *	  A per-backend cache of the roles and memberships that the checks
+ *	  read, never stale, and evicted by what changed (see ENGINEERING.md,
+ *	  after pg_cron and Citus):
  *
- *	  - statement-level triggers on rbac's catalog tables (ENABLE ALWAYS) and
- *		row-level ones that fire only in the replica role (logical
- *		replication apply workers fire row triggers only) call
- *		rbac.invalidate_cache(), which queues a relcache invalidation of the
- *		table.  Other backends process it after commit, the writing backend
- *		at its next command, and an aborted transaction's own changes are
- *		flushed locally at abort.
- *	  - one relcache callback, registered in _PG_init, bumps a generation
- *		counter when the relation is one of rbac's tables or InvalidOid
- *		(a full reset after an invalidation queue overflow).
+ *	  - row triggers on the four tables the cache reads (role,
+ *		role_permission, membership, membership_role), enabled ALWAYS so
+ *		that logical replication's apply workers fire them too, call
+ *		rbac.invalidate_cache(), which queues one transactional invalidation
+ *		message per changed key: a relcache message whose relation id is the
+ *		key's signature (see send_signature()).  PostgreSQL delivers it to
+ *		every backend of the database after commit, to a hot standby's
+ *		through the commit record, to the writing backend at its next
+ *		command, never for an aborted transaction, and locally at abort.
+ *		TRUNCATE, DDL and a transaction that changes more than
+ *		RBAC_KEYED_MAX keys of a table send a message for the table itself.
+ *	  - one relcache callback, registered in _PG_init, notes the signatures
+ *		it receives; the next lookup evicts the entries that depend on them:
+ *		a role by its organization and slug or by its id (its grants), a
+ *		membership by its user and organization, by its id (its roles) or
+ *		through any of its roles.  A message for one of rbac's tables,
+ *		InvalidOid (the queue overflowed) or too many notes empty the cache.
  *	  - rbac's tables are found through the extension: the schema it was
  *		created in (by OID, so a renamed schema and a look-alike under the
  *		old name change nothing) and its member objects, with the types of
@@ -23,17 +31,21 @@
  *	  - rows are read under the active snapshot of the query the check runs
  *		in, so every check of one statement (a cursor included, parallel
  *		workers included) answers from one catalog state, the one an SQL
- *		join over the catalog would see.  The cache's contents are shared by
- *		later queries only while that is safe: the query's snapshot sees at
- *		least what a snapshot taken after the last invalidation this backend
- *		processed sees.  Otherwise the cache is pinned to the query's
- *		snapshot and emptied when another query comes.
- *	  - the cache lives in its own memory context under CacheMemoryContext,
- *		emptied lazily, and loaded one role or membership at a time on demand.
+ *		join over the catalog would see.  What one query read is shared by
+ *		later queries while that is safe: each message processed starts an
+ *		epoch, each bucket of signatures keeps the epoch of its last message,
+ *		and a query uses a shared entry only if its snapshot sees every
+ *		epoch up to the entry's (see snapshot_epoch()).  Otherwise it reads
+ *		the key again under its own snapshot into an overlay that lasts as
+ *		long as that snapshot: a statement reads a key at most once.
+ *	  - entries are loaded one role or membership at a time on demand, into
+ *		the one hash table of keytab.h, in a memory context under
+ *		CacheMemoryContext, and freed one by one when evicted.
  *
  *-------------------------------------------------------------------------
  */
 #include "cache.h"
+#include "keytab.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -53,6 +65,7 @@
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
+#include "funcapi.h"
 #include "storage/lmgr.h"
 #include "access/parallel.h"
 #include "storage/proc.h"
@@ -66,20 +79,49 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
+/*
+ * Signatures.  A change to a key reaches other backends as a relcache
+ * invalidation message whose relation id is the key's signature: 32 bits
+ * with the top bit set, so that it names none of rbac's tables (their OIDs
+ * are below 2^31 in any database younger than four billion OIDs; one that
+ * is not only costs spurious evictions).  Two keys with one signature only
+ * evict each other's entries.
+ */
+typedef enum
+{
+	SIG_ROLE,					/* a role by organization (or none) and slug */
+	SIG_ROLE_ID,				/* a role by id: its grants */
+	SIG_MEMBER,					/* a membership by user and organization */
+	SIG_MEMBERSHIP				/* a membership by id: its roles */
+} SigKind;
+
+#define SIG_BIT					0x80000000U
+
+static inline uint32
+sig_of(SigKind kind, uint32 keyhash)
+{
+	uint32		h = (keyhash ^ (0x9E3779B9U * ((uint32) kind + 1))) * 0x85EBCA6BU;
+
+	return (h ^ (h >> 16)) | SIG_BIT;
+}
+
 /* The grants of one role, as the checks need them. */
 typedef struct RbacRole
 {
-	uint32		hash;			/* hash of the key */
-	int			orglen;			/* -1: an environment role lookup */
-	int			slen;
+	uint32		sig[2];			/* of its slug and organization; of its id (0: none) */
 	bool		found;			/* does such a role exist? */
+	bool		overlay;		/* in the overlay, for one snapshot only */
+	bool		dead;			/* being evicted */
+	int			orglen;			/* -1: an environment role */
+	int			slen;
 	int			nexact;			/* grants without a wildcard segment */
+	int			cap_exact;
 	char	  **exact;
 	int		   *exact_len;
 	uint32	   *exact_hash;
-	uint32		exact_mask;		/* slots - 1, when there is a hash index */
-	int		   *exact_slots;	/* index + 1 of a grant, 0 = empty */
+	keytab_hash *exact_tab;		/* the exact grants by slug, when many */
 	int			nwild;			/* grants with a wildcard segment */
+	int			cap_wild;
 	char	  **wild;
 	int		   *wild_len;
 	char		key[FLEXIBLE_ARRAY_MEMBER]; /* organization id, then slug */
@@ -88,19 +130,29 @@ typedef struct RbacRole
 /* A user's membership in an organization, with its roles' grants. */
 struct RbacMember
 {
-	uint32		hash;			/* hash of the key (first, as in RbacRole) */
+	uint32		sig[2];			/* of its user and organization; of its id (0: none) */
+	bool		found;			/* is the user a member? */
+	bool		overlay;		/* in the overlay, for one snapshot only */
 	int			ulen;
 	int			olen;
-	bool		found;			/* is the user a member? */
 	int			nroles;
+	int			cap;
 	RbacRole  **roles;
 	char		key[FLEXIBLE_ARRAY_MEMBER]; /* user id, then organization id */
 };
 
-/* more roles and memberships than this and the cache starts over */
+/* more entries than this and the cache starts over */
 #define RBAC_CACHE_MAX_ENTRIES	65536
 /* grants above this count get a hash index */
 #define RBAC_EXACT_LINEAR_MAX	8
+/* buckets of signatures with the epoch of their last message */
+#define RBAC_NSTAMPS			65536
+/* snapshots kept to tell which epochs a query's snapshot sees */
+#define RBAC_NREFS				8
+/* signatures noted before the next lookup; more and the cache starts over */
+#define RBAC_PENDING_MAX		8192
+/* keys one transaction sends per table; more and it sends one full reset */
+#define RBAC_KEYED_MAX			256
 
 /* rbac's tables, as the extension creates them */
 typedef enum
@@ -167,106 +219,6 @@ typedef struct RbacCatalog
 } RbacCatalog;
 
 static RbacCatalog catalog;
-
-uint64		rbac_generation = 1;
-
-/*
- * Where the last invalidation left the snapshots.  A snapshot may share the
- * cache's contents only if it sees at least what a snapshot taken after
- * that invalidation sees ("reference", taken at the first lookup after it)
- * and, in the transaction that processed its own change, was taken after
- * that command.
- */
-static SnapshotData reference = {SNAPSHOT_MVCC};
-static bool reference_valid = false;
-static LocalTransactionId inval_lxid = InvalidLocalTransactionId;
-static CommandId inval_cid = InvalidCommandId;
-
-/* A snapshot, as far as the cache tells snapshots apart. */
-typedef struct SnapKey
-{
-	Snapshot	snap;
-	TransactionId xmin;
-	TransactionId xmax;
-	CommandId	curcid;
-	LocalTransactionId lxid;
-} SnapKey;
-
-/* What the cache's contents are consistent with. */
-static struct
-{
-	uint64		generation;		/* rbac_generation when it was last emptied */
-	bool		pinned;			/* valid for the snapshot "key" only */
-	SnapKey		key;
-}			cache_state;
-
-/* The last snapshot judged by snapshot_current(), and the verdict. */
-static struct
-{
-	SnapKey		key;
-	uint64		generation;		/* rbac_generation of the verdict; 0 = none */
-	bool		current;
-}			last_verdict;
-
-/* The snapshot the entry being loaded is read under (NULL: catalog snapshot). */
-static Snapshot load_snapshot = NULL;
-
-static MemoryContext cache_cxt = NULL;
-/* an open-addressing table of entries that begin with their uint32 hash */
-typedef struct Table
-{
-	uint32	  **slots;
-	uint32		mask;
-	int			n;
-} Table;
-
-static Table roles;				/* of RbacRole */
-static Table members;			/* of RbacMember */
-
-PG_FUNCTION_INFO_V1(rbac_invalidate_cache);
-
-/* Relcache callback: note that rbac's catalog changed. */
-static void
-rbac_relcache_callback(Datum arg, Oid relid)
-{
-	/* until the catalog is looked up again, any relation may be ours */
-	bool		ours = (relid == InvalidOid || !catalog.valid);
-
-	for (int i = 0; i < (int) RBAC_NTABLES && !ours; i++)
-		ours = (catalog.tables[i] == relid);
-	if (!ours)
-		return;
-	rbac_generation++;
-	/* a dropped and re-created extension has new OIDs, an altered table new types */
-	catalog.valid = false;
-	reference_valid = false;
-	inval_lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
-	inval_cid = IsTransactionState() ? GetCurrentCommandId(false) : InvalidCommandId;
-}
-
-/* Register the callback; called from _PG_init. */
-void
-rbac_cache_init(void)
-{
-	CacheRegisterRelcacheCallback(rbac_relcache_callback, (Datum) 0);
-}
-
-/*
- * rbac.invalidate_cache(): statement-level (and, for replicated changes,
- * row-level) trigger on rbac's tables
- */
-Datum
-rbac_invalidate_cache(PG_FUNCTION_ARGS)
-{
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("rbac.invalidate_cache() must be called as a trigger")));
-	CacheInvalidateRelcache(trigdata->tg_relation);
-	return PointerGetDatum(NULL);
-}
 
 /* The schema an extension was created in, read from pg_extension by OID. */
 Oid
@@ -400,11 +352,311 @@ lock_index(Relation rel, RbacIndex which)
 	return idx;
 }
 
-/* Hash of a slug or key, as the cache uses it. */
-uint32
-rbac_hash_slug(const char *s, int len)
+uint64		rbac_generation = 1;
+
+/*
+ * Epochs.  Every message this backend processes starts an epoch.  A bucket
+ * of signatures remembers the epoch of its last message, and a full reset
+ * its own.  A query may use a shared entry if its snapshot sees every epoch
+ * up to the last one of the entry's buckets ("query_epoch" below).
+ */
+static uint64 epoch = 1;
+static uint64 full_epoch = 0;
+static uint64 stamps[RBAC_NSTAMPS];
+
+/* Signatures noted by the callback, evicted at the next lookup. */
+static uint32 pending[RBAC_PENDING_MAX];
+static int	npending = 0;
+static bool pending_full = false;
+
+/*
+ * What tells which epochs a snapshot sees.  A snapshot taken after a
+ * message was processed sees the change it announces: the writer committed
+ * before it sent the message.  So a query of a READ COMMITTED transaction
+ * sees every epoch processed before the transaction took its first
+ * snapshot (start_lxid, start_epoch).  Otherwise the snapshots taken at the
+ * first lookup of an epoch (the references, newest last) tell: a query's
+ * snapshot that sees all a reference sees also sees that epoch.  In the
+ * transaction that processed its own change, only a snapshot taken after
+ * that command does (lxid, cid).
+ */
+typedef struct Reference
 {
-	return hash_bytes((const unsigned char *) s, len);
+	uint64		epoch;			/* 0: unused */
+	SnapshotData snap;
+	LocalTransactionId lxid;
+	CommandId	cid;
+} Reference;
+
+static Reference refs[RBAC_NREFS];
+static int	newest_ref = -1;
+static LocalTransactionId start_lxid = InvalidLocalTransactionId;
+static uint64 start_epoch = 0;
+static LocalTransactionId inval_lxid = InvalidLocalTransactionId;
+static CommandId inval_cid = InvalidCommandId;
+
+/* A snapshot, as far as the cache tells snapshots apart. */
+typedef struct SnapKey
+{
+	Snapshot	snap;
+	TransactionId xmin;
+	TransactionId xmax;
+	CommandId	curcid;
+	LocalTransactionId lxid;
+} SnapKey;
+
+/* The last snapshot judged by snapshot_epoch(), and the verdict. */
+static struct
+{
+	SnapKey		key;
+	uint64		epoch;			/* epoch of the verdict; 0 = none */
+	uint64		sees;
+}			verdict;
+
+/* The query being answered, as set by cache_enter(). */
+static uint64 query_epoch;		/* the newest epoch its snapshot sees */
+static bool query_current;		/* it sees every epoch: all shared entries do */
+static SnapKey overlay_key;		/* the snapshot the overlay holds entries of */
+
+/* The snapshot the entry being loaded is read under (NULL: catalog snapshot). */
+static Snapshot load_snapshot = NULL;
+
+/*
+ * The entries: shared by every query that may use them, and the overlay of
+ * one query's snapshot (keys that changed after the newest epoch its
+ * snapshot sees).  A shared membership holds shared roles only; an overlay
+ * one either.  All in one memory context, freed one by one on eviction.
+ */
+static MemoryContext cache_cxt = NULL;
+static keytab_hash *shared_roles;
+static keytab_hash *shared_members;
+static keytab_hash *overlay_roles;
+static keytab_hash *overlay_members;
+
+/* For rbac.cache_statistics() and the tests. */
+static struct
+{
+	int64		loads;
+	int64		evictions;
+	int64		resets;
+	int64		invalidations;
+}			stats;
+
+/* The transaction sending keyed messages, and how many. */
+static LocalTransactionId keyed_lxid = InvalidLocalTransactionId;
+static int	keyed_count = 0;
+static uint32 keyed_full = 0;	/* tables that got a full reset instead */
+
+PG_FUNCTION_INFO_V1(rbac_invalidate_cache);
+PG_FUNCTION_INFO_V1(rbac_cache_statistics);
+
+/*
+ * Relcache callback: note what changed.  Called wherever invalidations are
+ * processed (lock acquisition, transaction start, command end, abort), so
+ * it only takes notes; the next lookup acts on them.
+ */
+static void
+rbac_relcache_callback(Datum arg, Oid relid)
+{
+	bool		full = (relid == InvalidOid);
+
+	if (!full && relid < SIG_BIT)
+	{
+		/* until the catalog is looked up again, any relation may be ours */
+		full = !catalog.valid;
+		for (int i = 0; i < (int) RBAC_NTABLES && !full; i++)
+			full = (catalog.tables[i] == relid);
+		if (!full)
+			return;
+	}
+	epoch++;
+	stats.invalidations++;
+	/* every call site's memo was computed before this */
+	rbac_generation++;
+	if (full || npending >= RBAC_PENDING_MAX)
+	{
+		full_epoch = epoch;
+		pending_full = true;
+		/* a dropped and re-created extension has new OIDs, an altered table new types */
+		if (full)
+			catalog.valid = false;
+	}
+	else
+	{
+		stamps[relid & (RBAC_NSTAMPS - 1)] = epoch;
+		pending[npending++] = (uint32) relid;
+	}
+	if (!FirstSnapshotSet && MyProc != NULL && !IsParallelWorker())
+	{
+		start_lxid = MyProc->lxid;
+		start_epoch = epoch;
+	}
+	inval_lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	inval_cid = IsTransactionState() ? GetCurrentCommandId(false) : InvalidCommandId;
+}
+
+/* Register the callback; called from _PG_init. */
+void
+rbac_cache_init(void)
+{
+	CacheRegisterRelcacheCallback(rbac_relcache_callback, (Datum) 0);
+}
+
+/*
+ * Queue the keyed message for a signature.  PostgreSQL 15 has no call that
+ * queues a relcache message for a relation id without looking the relation
+ * up, except CacheInvalidateRelcacheByTuple(), which reads the id and
+ * relisshared of the pg_class row it is given: so it gets a row with these
+ * two fields set.  Every backend of the database, and a hot standby's,
+ * receives the message after commit; for an id that names no relation,
+ * PostgreSQL's own relcache does nothing with it.
+ */
+static void
+send_signature(uint32 sig)
+{
+	HeapTupleData tup;
+	Form_pg_class form;
+
+	memset(&tup, 0, sizeof(tup));
+	tup.t_data = palloc0(MAXALIGN(SizeofHeapTupleHeader) + sizeof(FormData_pg_class));
+	tup.t_data->t_hoff = MAXALIGN(SizeofHeapTupleHeader);
+	form = (Form_pg_class) GETSTRUCT(&tup);
+	form->oid = (Oid) sig;
+	form->relisshared = false;
+	CacheInvalidateRelcacheByTuple(&tup);
+	pfree(tup.t_data);
+}
+
+/* The hash of a text column of a tuple; false for NULL. */
+static bool
+column_hash(HeapTuple tup, TupleDesc desc, RbacColumn col, const char **s, int *len)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, catalog.atts[col], desc, &isnull);
+	text	   *t;
+
+	if (isnull)
+		return false;
+	t = DatumGetTextPP(d);
+	*s = VARDATA_ANY(t);
+	*len = VARSIZE_ANY_EXHDR(t);
+	return true;
+}
+
+/* The signature a row of a table changes; 0 for none. */
+static uint32
+row_signature(RbacTable t, HeapTuple tup, TupleDesc desc)
+{
+	const char *a,
+			   *b;
+	int			alen,
+				blen;
+
+	switch (t)
+	{
+		case T_ROLE:
+			if (!column_hash(tup, desc, C_ROLE_SLUG, &b, &blen))
+				return 0;
+			if (!column_hash(tup, desc, C_ROLE_ORG, &a, &alen))
+				alen = -1;
+			return sig_of(SIG_ROLE, rbac_hash_pair(a, alen, b, blen));
+		case T_ROLE_PERMISSION:
+			if (!column_hash(tup, desc, C_RP_ROLE, &a, &alen))
+				return 0;
+			return sig_of(SIG_ROLE_ID, rbac_hash_bytes(a, alen));
+		case T_MEMBERSHIP:
+			if (!column_hash(tup, desc, C_M_USER, &a, &alen) ||
+				!column_hash(tup, desc, C_M_ORG, &b, &blen))
+				return 0;
+			return sig_of(SIG_MEMBER, rbac_hash_pair(a, alen, b, blen));
+		case T_MEMBERSHIP_ROLE:
+			if (!column_hash(tup, desc, C_MR_MEMBERSHIP, &a, &alen))
+				return 0;
+			return sig_of(SIG_MEMBERSHIP, rbac_hash_bytes(a, alen));
+		default:
+			return 0;
+	}
+}
+
+/*
+ * Send the keys a row trigger's change touches; false if this change is
+ * not one to send keys for (the caller sends a full reset).
+ */
+static bool
+send_keys(TriggerData *td)
+{
+	Relation	rel = td->tg_relation;
+	Oid			relid = RelationGetRelid(rel);
+	RbacTable	t = RBAC_NTABLES;
+	HeapTuple	tuples[2];
+	uint32		sigs[2];
+	int			n = 0;
+
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !catalog_lookup())
+		return false;
+	if (relid == catalog.tables[T_ROLE])
+		t = T_ROLE;
+	else if (relid == catalog.tables[T_ROLE_PERMISSION])
+		t = T_ROLE_PERMISSION;
+	else if (relid == catalog.tables[T_MEMBERSHIP])
+		t = T_MEMBERSHIP;
+	else if (relid == catalog.tables[T_MEMBERSHIP_ROLE])
+		t = T_MEMBERSHIP_ROLE;
+	else
+		return false;
+
+	if (MyProc->lxid != keyed_lxid)
+	{
+		keyed_lxid = MyProc->lxid;
+		keyed_count = 0;
+		keyed_full = 0;
+	}
+	if (keyed_full & (1U << t))
+		return true;			/* the table's full reset covers this row */
+
+	tuples[0] = td->tg_trigtuple;
+	tuples[1] = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : NULL;
+	for (int i = 0; i < 2; i++)
+	{
+		uint32		sig;
+
+		if (tuples[i] == NULL)
+			continue;
+		sig = row_signature(t, tuples[i], RelationGetDescr(rel));
+		if (sig == 0)
+			return false;
+		if (n == 0 || sigs[0] != sig)
+			sigs[n++] = sig;
+	}
+	if (keyed_count + n > RBAC_KEYED_MAX)
+	{
+		keyed_full |= (1U << t);
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		send_signature(sigs[i]);
+	keyed_count += n;
+	return true;
+}
+
+/*
+ * rbac.invalidate_cache(): row trigger on the tables the cache reads, and
+ * statement trigger (TRUNCATE) on them: every backend's cache evicts the
+ * entries of the keys a row changes; TRUNCATE, DDL and a transaction that
+ * changes more than RBAC_KEYED_MAX keys reset it (transactionally).
+ */
+Datum
+rbac_invalidate_cache(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("rbac.invalidate_cache() must be called as a trigger")));
+	if (!send_keys(trigdata))
+		CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
 }
 
 /* The key of a snapshot (snap NULL: the catalog snapshot, no key). */
@@ -425,7 +677,7 @@ snap_key(Snapshot snap)
 	return k;
 }
 
-/* Is this the snapshot the cache is pinned to? */
+/* Are these the same snapshot? */
 static bool
 snap_key_equal(const SnapKey *a, const SnapKey *b)
 {
@@ -486,121 +738,281 @@ sees_all_of(Snapshot s, Snapshot r)
 	return true;
 }
 
-/*
- * May a query under this snapshot share what the cache read under others?
- * Only if the snapshot is no older than the last invalidation processed:
- * it sees all that a snapshot taken after that invalidation sees, and, in
- * the transaction whose own change it was, it was taken after that
- * command.  The catalog snapshot (no active snapshot) is always fresh.  The
- * reference snapshot is taken at the first lookup after an invalidation
- * (parallel workers take none: their queries keep to their own snapshot).
- */
-static bool
-snapshot_current(const SnapKey *k)
+/* Take the reference of the current epoch (not in a parallel worker). */
+static void
+take_reference(void)
 {
-	bool		current;
+	int			slot = (newest_ref + 1) % RBAC_NREFS;
+	Reference  *r = &refs[slot];
 
-	if (k->snap == NULL)
-		return true;
-	if (last_verdict.generation == rbac_generation &&
-		snap_key_equal(&last_verdict.key, k))
-		return last_verdict.current;
-	if (k->lxid == inval_lxid && inval_cid != InvalidCommandId && k->curcid < inval_cid)
-		current = false;
-	else if (!reference_valid && IsParallelWorker())
-		current = false;
-	else
-	{
-		if (!reference_valid)
-		{
-			GetSnapshotData(&reference);
-			reference_valid = true;
-		}
-		current = sees_all_of(k->snap, &reference);
-	}
-	last_verdict.key = *k;
-	last_verdict.generation = rbac_generation;
-	last_verdict.current = current;
-	return current;
+	r->snap.snapshot_type = SNAPSHOT_MVCC;
+	GetSnapshotData(&r->snap);
+	r->epoch = epoch;
+	r->lxid = inval_lxid;
+	r->cid = inval_cid;
+	newest_ref = slot;
 }
 
-/* Empty the cache, for contents of one kind. */
+/*
+ * The newest epoch a query's snapshot sees (see "Reference" above); every
+ * epoch for the catalog snapshot, which is taken fresh.  0: none known.
+ */
+static uint64
+snapshot_epoch(const SnapKey *k)
+{
+	uint64		sees = 0;
+
+	if (k->snap == NULL)
+		return epoch;
+	if (verdict.epoch == epoch && snap_key_equal(&verdict.key, k))
+		return verdict.sees;
+	if (!IsParallelWorker() && (newest_ref < 0 || refs[newest_ref].epoch != epoch))
+		take_reference();
+	for (int i = 0; i < RBAC_NREFS && newest_ref >= 0; i++)
+	{
+		Reference  *r = &refs[(newest_ref - i + RBAC_NREFS) % RBAC_NREFS];
+
+		if (r->epoch == 0)
+			break;
+		if (k->lxid == r->lxid && r->cid != InvalidCommandId && k->curcid < r->cid)
+			continue;
+		if (sees_all_of(k->snap, &r->snap))
+		{
+			sees = r->epoch;
+			break;
+		}
+	}
+	if (k->lxid == start_lxid && start_epoch > sees && !IsolationUsesXactSnapshot() &&
+		!IsParallelWorker() &&
+		!(k->lxid == inval_lxid && inval_cid != InvalidCommandId && k->curcid < inval_cid))
+		sees = start_epoch;
+	verdict.key = *k;
+	verdict.epoch = epoch;
+	verdict.sees = sees;
+	return sees;
+}
+
+/* May the query being answered use what was read for this signature? */
+static inline bool
+sig_ok(uint32 sig)
+{
+	return sig == 0 ||
+		Max(stamps[sig & (RBAC_NSTAMPS - 1)], full_epoch) <= query_epoch;
+}
+
+static inline bool
+role_usable(const RbacRole *r)
+{
+	return query_current || (sig_ok(r->sig[0]) && sig_ok(r->sig[1]));
+}
+
+static bool
+member_usable(const RbacMember *m)
+{
+	if (query_current)
+		return true;
+	if (!sig_ok(m->sig[0]) || !sig_ok(m->sig[1]))
+		return false;
+	for (int i = 0; i < m->nroles; i++)
+		if (!role_usable(m->roles[i]))
+			return false;
+	return true;
+}
+
+/* Free an entry's memory. */
 static void
-cache_reset(bool pinned, const SnapKey *key)
+free_role(RbacRole *r)
+{
+	for (int i = 0; i < r->nexact; i++)
+		pfree(r->exact[i]);
+	for (int i = 0; i < r->nwild; i++)
+		pfree(r->wild[i]);
+	if (r->exact)
+	{
+		pfree(r->exact);
+		pfree(r->exact_len);
+		pfree(r->exact_hash);
+	}
+	if (r->wild)
+	{
+		pfree(r->wild);
+		pfree(r->wild_len);
+	}
+	if (r->exact_tab)
+		keytab_destroy(r->exact_tab);
+	pfree(r);
+}
+
+static void
+free_member(RbacMember *m)
+{
+	if (m->roles)
+		pfree(m->roles);
+	pfree(m);
+}
+
+/* Empty the whole cache. */
+static void
+cache_reset(void)
 {
 	if (cache_cxt == NULL)
 		cache_cxt = AllocSetContextCreate(CacheMemoryContext, "rbac cache",
 										  ALLOCSET_DEFAULT_SIZES);
 	else
+	{
 		MemoryContextReset(cache_cxt);
-	memset(&roles, 0, sizeof(roles));
-	memset(&members, 0, sizeof(members));
+		stats.resets++;
+	}
+	shared_roles = keytab_create(cache_cxt, 256, NULL);
+	shared_members = keytab_create(cache_cxt, 256, NULL);
+	overlay_roles = keytab_create(cache_cxt, 16, NULL);
+	overlay_members = keytab_create(cache_cxt, 16, NULL);
+	npending = 0;
+	pending_full = false;
 	/* call sites' memos were computed from what is gone */
 	rbac_generation++;
-	cache_state.generation = rbac_generation;
-	cache_state.pinned = pinned;
-	cache_state.key = *key;
+}
+
+/* Empty the overlay (memberships first: they point to roles). */
+static void
+overlay_empty(void)
+{
+	keytab_iterator it;
+	KeySlot    *s;
+
+	keytab_start_iterate(overlay_members, &it);
+	while ((s = keytab_iterate(overlay_members, &it)) != NULL)
+		free_member(s->entry);
+	keytab_reset(overlay_members);
+	keytab_start_iterate(overlay_roles, &it);
+	while ((s = keytab_iterate(overlay_roles, &it)) != NULL)
+		free_role(s->entry);
+	keytab_reset(overlay_roles);
+	rbac_generation++;
+}
+
+static int
+uint32_cmp(const void *a, const void *b)
+{
+	uint32		x = *(const uint32 *) a;
+	uint32		y = *(const uint32 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* Is this signature among the pending ones (sorted)? */
+static inline bool
+is_pending(uint32 sig)
+{
+	return sig != 0 &&
+		bsearch(&sig, pending, npending, sizeof(uint32), uint32_cmp) != NULL;
+}
+
+/* Evict the roles of one table whose signatures are pending; mark them dead. */
+static List *
+evict_roles(keytab_hash *tab, List *dead)
+{
+	keytab_iterator it;
+	KeySlot    *s;
+
+	keytab_start_iterate(tab, &it);
+	while ((s = keytab_iterate(tab, &it)) != NULL)
+	{
+		RbacRole   *r = s->entry;
+
+		if (is_pending(r->sig[0]) || is_pending(r->sig[1]))
+		{
+			r->dead = true;
+			dead = lappend(dead, r);
+			keytab_delete_item(tab, s);
+		}
+	}
+	return dead;
+}
+
+/* Evict the memberships whose signatures are pending or whose roles are dead. */
+static void
+evict_members(keytab_hash *tab)
+{
+	keytab_iterator it;
+	KeySlot    *s;
+
+	keytab_start_iterate(tab, &it);
+	while ((s = keytab_iterate(tab, &it)) != NULL)
+	{
+		RbacMember *m = s->entry;
+		bool		evict = is_pending(m->sig[0]) || is_pending(m->sig[1]);
+
+		for (int i = 0; i < m->nroles && !evict; i++)
+			evict = m->roles[i]->dead;
+		if (evict)
+		{
+			keytab_delete_item(tab, s);
+			free_member(m);
+			stats.evictions++;
+		}
+	}
+}
+
+/* Evict the entries that depend on the pending signatures. */
+static void
+apply_pending(void)
+{
+	List	   *dead = NIL;
+	ListCell   *lc;
+
+	qsort(pending, npending, sizeof(uint32), uint32_cmp);
+	dead = evict_roles(shared_roles, dead);
+	dead = evict_roles(overlay_roles, dead);
+	evict_members(shared_members);
+	evict_members(overlay_members);
+	foreach(lc, dead)
+	{
+		free_role(lfirst(lc));
+		stats.evictions++;
+	}
+	list_free(dead);
+	npending = 0;
 }
 
 /*
  * Prepare the cache for a lookup at an entry point, for the query running
- * now: the catalog's OIDs known, the contents consistent with the query's
- * snapshot, which later loads read under.  Called only at the entry points,
- * never while an entry is being loaded.  False if rbac's catalog cannot be
- * found.
+ * now: the catalog's OIDs known, what changed evicted, the overlay that of
+ * the query's snapshot, which later loads read under.  Called only at the
+ * entry points, never while an entry is being loaded.  False if rbac's
+ * catalog cannot be found.
  */
 static bool
 cache_enter(void)
 {
 	SnapKey		key = snap_key(ActiveSnapshotSet() ? GetActiveSnapshot() : NULL);
-	bool		current;
 
 	if (!catalog_lookup())
 		return false;
-	current = snapshot_current(&key);
-	if (cache_cxt == NULL || roles.n + members.n >= RBAC_CACHE_MAX_ENTRIES)
-		cache_reset(!current, &key);
-	else if (cache_state.pinned)
-	{
-		/* contents of one query's snapshot: good for that query only */
-		if (!snap_key_equal(&cache_state.key, &key))
-			cache_reset(!current, &key);
-	}
-	else if (cache_state.generation != rbac_generation || !current)
-		cache_reset(!current, &key);
+	if (cache_cxt == NULL || pending_full ||
+		shared_roles->members + shared_members->members +
+		overlay_roles->members + overlay_members->members >= RBAC_CACHE_MAX_ENTRIES)
+		cache_reset();
+	else if (npending > 0)
+		apply_pending();
+	if (!snap_key_equal(&overlay_key, &key) &&
+		(overlay_roles->members > 0 || overlay_members->members > 0))
+		overlay_empty();
+	overlay_key = key;
+	query_epoch = snapshot_epoch(&key);
+	query_current = (query_epoch >= epoch);
 	load_snapshot = key.snap;
 	return true;
 }
 
-/* Put an entry (beginning with its hash) into a table, growing it. */
-static void
-table_insert(Table *t, uint32 *entry)
+/*
+ * An entry from the overlay was used: the answer holds for this snapshot
+ * only, so no call site may keep it.
+ */
+static inline void
+used_overlay(void)
 {
-	uint32		i;
-
-	if (t->slots == NULL || (uint32) (t->n + 1) * 2 > t->mask + 1)
-	{
-		uint32		newsize = t->slots ? (t->mask + 1) * 2 : 64;
-		uint32	  **old = t->slots;
-		uint32		oldsize = t->slots ? t->mask + 1 : 0;
-
-		t->slots = MemoryContextAllocZero(cache_cxt, newsize * sizeof(uint32 *));
-		t->mask = newsize - 1;
-		for (uint32 j = 0; j < oldsize; j++)
-		{
-			if (old[j] == NULL)
-				continue;
-			for (i = *old[j] & t->mask; t->slots[i] != NULL; i = (i + 1) & t->mask)
-				;
-			t->slots[i] = old[j];
-		}
-		if (old)
-			pfree(old);
-	}
-	for (i = *entry & t->mask; t->slots[i] != NULL; i = (i + 1) & t->mask)
-		;
-	t->slots[i] = entry;
-	t->n++;
+	rbac_generation++;
 }
 
 /* A text datum for a scan key. */
@@ -608,70 +1020,6 @@ static Datum
 text_datum(const char *s, int len)
 {
 	return PointerGetDatum(cstring_to_text_with_len(s, len));
-}
-
-/* Add one granted permission slug to a role entry. */
-static void
-add_grant(RbacRole *r, const char *s, int len, int *cap_exact, int *cap_wild)
-{
-	char	   *copy = MemoryContextAlloc(cache_cxt, len + 1);
-
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	if (rbac_slug_has_wildcard(s, len))
-	{
-		if (r->nwild == *cap_wild)
-		{
-			*cap_wild = *cap_wild ? *cap_wild * 2 : 4;
-			r->wild = r->wild ? repalloc(r->wild, *cap_wild * sizeof(char *)) :
-				MemoryContextAlloc(cache_cxt, *cap_wild * sizeof(char *));
-			r->wild_len = r->wild_len ? repalloc(r->wild_len, *cap_wild * sizeof(int)) :
-				MemoryContextAlloc(cache_cxt, *cap_wild * sizeof(int));
-		}
-		r->wild[r->nwild] = copy;
-		r->wild_len[r->nwild] = len;
-		r->nwild++;
-	}
-	else
-	{
-		if (r->nexact == *cap_exact)
-		{
-			*cap_exact = *cap_exact ? *cap_exact * 2 : 8;
-			r->exact = r->exact ? repalloc(r->exact, *cap_exact * sizeof(char *)) :
-				MemoryContextAlloc(cache_cxt, *cap_exact * sizeof(char *));
-			r->exact_len = r->exact_len ? repalloc(r->exact_len, *cap_exact * sizeof(int)) :
-				MemoryContextAlloc(cache_cxt, *cap_exact * sizeof(int));
-			r->exact_hash = r->exact_hash ? repalloc(r->exact_hash, *cap_exact * sizeof(uint32)) :
-				MemoryContextAlloc(cache_cxt, *cap_exact * sizeof(uint32));
-		}
-		r->exact[r->nexact] = copy;
-		r->exact_len[r->nexact] = len;
-		r->exact_hash[r->nexact] = rbac_hash_slug(s, len);
-		r->nexact++;
-	}
-}
-
-/* Build the hash index over a role's exact grants when there are many. */
-static void
-index_exact(RbacRole *r)
-{
-	uint32		size = 16;
-
-	if (r->nexact <= RBAC_EXACT_LINEAR_MAX)
-		return;
-	while (size < (uint32) r->nexact * 2)
-		size *= 2;
-	r->exact_slots = MemoryContextAllocZero(cache_cxt, size * sizeof(int));
-	r->exact_mask = size - 1;
-	for (int i = 0; i < r->nexact; i++)
-	{
-		uint32		s;
-
-		for (s = r->exact_hash[i] & r->exact_mask; r->exact_slots[s] != 0;
-			 s = (s + 1) & r->exact_mask)
-			;
-		r->exact_slots[s] = i + 1;
-	}
 }
 
 /*
@@ -708,19 +1056,68 @@ scan_text_keys(RbacIndex which, const Datum *values,
 	return true;
 }
 
-/* The state of a grants load: the entry and its arrays' capacities. */
-typedef struct GrantsLoad
+/* Add one granted permission slug to a role entry. */
+static void
+add_grant(RbacRole *r, const char *s, int len)
 {
-	RbacRole   *r;
-	int			cap_exact;
-	int			cap_wild;
-} GrantsLoad;
+	char	   *copy = MemoryContextAlloc(cache_cxt, len + 1);
+
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	if (rbac_slug_has_wildcard(s, len))
+	{
+		if (r->nwild == r->cap_wild)
+		{
+			r->cap_wild = r->cap_wild ? r->cap_wild * 2 : 4;
+			r->wild = r->wild ? repalloc(r->wild, r->cap_wild * sizeof(char *)) :
+				MemoryContextAlloc(cache_cxt, r->cap_wild * sizeof(char *));
+			r->wild_len = r->wild_len ? repalloc(r->wild_len, r->cap_wild * sizeof(int)) :
+				MemoryContextAlloc(cache_cxt, r->cap_wild * sizeof(int));
+		}
+		r->wild[r->nwild] = copy;
+		r->wild_len[r->nwild] = len;
+		r->nwild++;
+	}
+	else
+	{
+		if (r->nexact == r->cap_exact)
+		{
+			r->cap_exact = r->cap_exact ? r->cap_exact * 2 : 8;
+			r->exact = r->exact ? repalloc(r->exact, r->cap_exact * sizeof(char *)) :
+				MemoryContextAlloc(cache_cxt, r->cap_exact * sizeof(char *));
+			r->exact_len = r->exact_len ? repalloc(r->exact_len, r->cap_exact * sizeof(int)) :
+				MemoryContextAlloc(cache_cxt, r->cap_exact * sizeof(int));
+			r->exact_hash = r->exact_hash ? repalloc(r->exact_hash, r->cap_exact * sizeof(uint32)) :
+				MemoryContextAlloc(cache_cxt, r->cap_exact * sizeof(uint32));
+		}
+		r->exact[r->nexact] = copy;
+		r->exact_len[r->nexact] = len;
+		r->exact_hash[r->nexact] = rbac_hash_slug(s, len);
+		r->nexact++;
+	}
+}
+
+/* Index a role's exact grants by slug when there are many. */
+static void
+index_exact(RbacRole *r)
+{
+	if (r->nexact <= RBAC_EXACT_LINEAR_MAX)
+		return;
+	r->exact_tab = keytab_create(cache_cxt, r->nexact, NULL);
+	for (int i = 0; i < r->nexact; i++)
+	{
+		KeyRef		k = {NULL, r->exact[i], -1, r->exact_len[i]};
+		bool		found;
+
+		keytab_insert_hash(r->exact_tab, k, r->exact_hash[i], &found);
+	}
+}
 
 /* scan callback: one grant of the role */
 static void
 grant_tuple(HeapTuple tup, TupleDesc desc, void *arg)
 {
-	GrantsLoad *gl = (GrantsLoad *) arg;
+	RbacRole   *r = (RbacRole *) arg;
 	bool		isnull;
 	Datum		d = heap_getattr(tup, catalog.atts[C_RP_SLUG], desc, &isnull);
 	text	   *t;
@@ -728,17 +1125,16 @@ grant_tuple(HeapTuple tup, TupleDesc desc, void *arg)
 	if (isnull)
 		return;
 	t = DatumGetTextPP(d);
-	add_grant(gl->r, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &gl->cap_exact, &gl->cap_wild);
+	add_grant(r, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 }
 
 /* Read the grants of the role with this id into the entry. */
 static void
 load_grants(RbacRole *r, Datum role_id)
 {
-	GrantsLoad	gl = {r, 0, 0};
 	Datum		values[1] = {role_id};
 
-	if (!scan_text_keys(I_RP_PKEY, values, grant_tuple, &gl))
+	if (!scan_text_keys(I_RP_PKEY, values, grant_tuple, r))
 	{
 		r->found = false;
 		return;
@@ -776,6 +1172,15 @@ first_id(HeapTuple tup, TupleDesc desc, void *arg)
 		f->id = text_column(tup, desc, f->att);
 }
 
+/* The signature of a text id (role or membership id). */
+static uint32
+id_signature(SigKind kind, Datum id)
+{
+	text	   *t = DatumGetTextPP(id);
+
+	return sig_of(kind, rbac_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+}
+
 /* Read one role and its grants from the catalog into a new entry. */
 static void
 load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
@@ -783,6 +1188,7 @@ load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 	FirstId		role = {catalog.atts[C_ROLE_ID], 0, (Datum) 0};
 	Datum		values[2];
 
+	stats.loads++;
 	r->found = false;
 	if (orglen >= 0)
 	{
@@ -800,53 +1206,78 @@ load_role(RbacRole *r, const char *org, int orglen, const char *slug, int slen)
 	if (role.id == (Datum) 0)
 		return;
 	r->found = true;
+	r->sig[1] = id_signature(SIG_ROLE_ID, role.id);
 	load_grants(r, role.id);
 }
 
-/* A role entry from the table, loaded on first use (no sync, no reset). */
+/* The table hash of a role key, from the slug's hash. */
+static inline uint32
+role_key_hash(const char *org, int orglen, uint32 slug_hash)
+{
+	if (orglen < 0)
+		return slug_hash;
+	return (slug_hash ^ 0x9E3779B9U) ^
+		(rbac_hash_bytes(org, orglen) * 0x85EBCA6BU + 0xC2B2AE35U);
+}
+
+/*
+ * A role entry, loaded on first use: the shared one if the query may use
+ * it, else the overlay's.  A new entry goes to the shared table if none is
+ * there and the query may share what it read.
+ */
 static RbacRole *
 role_lookup(const char *org, int orglen, const char *slug, int slen,
 			uint32 slug_hash)
 {
 	int			olen = orglen > 0 ? orglen : 0;
-	uint32		hash;
+	uint32		hash = role_key_hash(org, orglen, slug_hash);
+	KeyRef		k = {org, slug, orglen, slen};
+	KeySlot    *s = keytab_lookup_hash(shared_roles, k, hash);
+	KeySlot    *slot;
 	RbacRole   *r;
+	bool		to_shared;
+	bool		found;
 
-	hash = orglen >= 0 ? hash_combine(slug_hash, rbac_hash_slug(org, orglen))
-		: slug_hash ^ 0x9e3779b9U;
-
-	if (roles.slots != NULL)
+	if (s != NULL && role_usable(s->entry))
+		return s->entry;
+	if (!query_current)
 	{
-		for (uint32 i = hash & roles.mask; (r = (RbacRole *) roles.slots[i]) != NULL;
-			 i = (i + 1) & roles.mask)
+		KeySlot    *o = keytab_lookup_hash(overlay_roles, k, hash);
+
+		if (o != NULL)
 		{
-			if (r->hash == hash && r->orglen == orglen && r->slen == slen &&
-				memcmp(r->key + olen, slug, slen) == 0 &&
-				(olen == 0 || memcmp(r->key, org, olen) == 0))
-				return r;
+			used_overlay();
+			return o->entry;
 		}
 	}
 
 	r = MemoryContextAllocZero(cache_cxt, offsetof(RbacRole, key) + olen + slen);
-	r->hash = hash;
 	r->orglen = orglen;
 	r->slen = slen;
 	if (olen > 0)
 		memcpy(r->key, org, olen);
 	memcpy(r->key + olen, slug, slen);
+	r->sig[0] = sig_of(SIG_ROLE, hash);
+	/* an error leaves r to the reset that the entry point then asks for */
 	load_role(r, org, orglen, slug, slen);
-	table_insert(&roles, &r->hash);
+
+	to_shared = (s == NULL && role_usable(r));
+	r->overlay = !to_shared;
+	k.a = r->key;
+	k.b = r->key + olen;
+	slot = keytab_insert_hash(to_shared ? shared_roles : overlay_roles, k, hash, &found);
+	Assert(!found);
+	slot->entry = r;
+	if (r->overlay)
+		used_overlay();
 	return r;
 }
 
 /*
- * The cache entry for a role: an organization's role when orglen >= 0,
- * else an environment role.  slug_hash is rbac_hash_slug(slug, slen).
- * Loads the entry on first use.  Never NULL; the entry's "found" says
- * whether the role exists.
+ * The entry for a role: an organization's role when orglen >= 0, else an
+ * environment role.  slug_hash is rbac_hash_slug(slug, slen).  Never NULL;
+ * the entry's "found" says whether the role exists.
  */
-static bool rbac_role_grants(const RbacRole *r, const char *perm, int plen, uint32 phash);
-
 static RbacRole *
 rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
 				uint32 slug_hash)
@@ -862,21 +1293,13 @@ rbac_cache_role(const char *org, int orglen, const char *slug, int slen,
 	}
 	PG_CATCH();
 	{
-		/* a half-loaded entry: start over next time */
-		cache_state.generation = 0;
-		cache_state.pinned = false;
+		/* whatever was read half: start over next time */
+		pending_full = true;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
 	return r;
 }
-
-/* The state of a membership load. */
-typedef struct MemberLoad
-{
-	RbacMember *m;
-	int			cap;
-} MemberLoad;
 
 /* scan callback: one role of the membership, by id */
 static void
@@ -893,10 +1316,12 @@ member_role_id(HeapTuple tup, TupleDesc desc, void *arg)
 static void
 member_role(HeapTuple tup, TupleDesc desc, void *arg)
 {
-	MemberLoad *ml = (MemberLoad *) arg;
+	RbacMember *m = (RbacMember *) arg;
 	Datum		slug = text_column(tup, desc, catalog.atts[C_ROLE_SLUG]);
 	Datum		org = text_column(tup, desc, catalog.atts[C_ROLE_ORG]);
 	text	   *st;
+	const char *os = NULL;
+	int			olen = -1;
 	RbacRole   *r;
 
 	if (slug == (Datum) 0)
@@ -906,21 +1331,19 @@ member_role(HeapTuple tup, TupleDesc desc, void *arg)
 	{
 		text	   *ot = DatumGetTextPP(org);
 
-		r = role_lookup(VARDATA_ANY(ot), VARSIZE_ANY_EXHDR(ot),
-						VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st),
-						rbac_hash_slug(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st)));
+		os = VARDATA_ANY(ot);
+		olen = VARSIZE_ANY_EXHDR(ot);
 	}
-	else
-		r = role_lookup(NULL, -1, VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st),
-						rbac_hash_slug(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st)));
-	if (ml->m->nroles == ml->cap)
+	r = role_lookup(os, olen, VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st),
+					rbac_hash_slug(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st)));
+	if (m->nroles == m->cap)
 	{
-		ml->cap = ml->cap ? ml->cap * 2 : 4;
-		ml->m->roles = ml->m->roles ?
-			repalloc(ml->m->roles, ml->cap * sizeof(RbacRole *)) :
-			MemoryContextAlloc(cache_cxt, ml->cap * sizeof(RbacRole *));
+		m->cap = m->cap ? m->cap * 2 : 4;
+		m->roles = m->roles ?
+			repalloc(m->roles, m->cap * sizeof(RbacRole *)) :
+			MemoryContextAlloc(cache_cxt, m->cap * sizeof(RbacRole *));
 	}
-	ml->m->roles[ml->m->nroles++] = r;
+	m->roles[m->nroles++] = r;
 }
 
 /* Read a membership and its roles from the catalog into a new entry. */
@@ -931,61 +1354,91 @@ load_member(RbacMember *m, const char *user, int ulen, const char *org, int olen
 	Datum		values[2] = {text_datum(user, ulen), text_datum(org, olen)};
 	List	   *ids = NIL;
 	ListCell   *lc;
-	MemberLoad	ml = {m, 0};
 
+	stats.loads++;
 	scan_text_keys(I_M_USER_ORG, values, first_id, &membership);
 	if (membership.id == (Datum) 0)
 		return;
 	m->found = true;
+	m->sig[1] = id_signature(SIG_MEMBERSHIP, membership.id);
 	values[0] = membership.id;
 	scan_text_keys(I_MR_PKEY, values, member_role_id, &ids);
 	foreach(lc, ids)
 	{
 		values[0] = PointerGetDatum(lfirst(lc));
-		scan_text_keys(I_ROLE_PKEY, values, member_role, &ml);
+		scan_text_keys(I_ROLE_PKEY, values, member_role, m);
 	}
 }
 
 /*
- * The cache entry for a user's membership in an organization, loaded on
- * first use.  Never NULL; "found" says whether the user is a member.
+ * The entry for a user's membership in an organization, loaded on first
+ * use, shared or in the overlay as for roles.  Never NULL; "found" says
+ * whether the user is a member.
  */
+static RbacMember *
+member_lookup(const char *user, int ulen, const char *org, int olen)
+{
+	uint32		hash;
+	KeyRef		k = {user, org, ulen, olen};
+	KeySlot    *s;
+	KeySlot    *slot;
+	RbacMember *m;
+	bool		to_shared;
+	bool		found;
+
+	hash = rbac_hash_pair(user, ulen, org, olen);
+	s = keytab_lookup_hash(shared_members, k, hash);
+	if (s != NULL && member_usable(s->entry))
+		return s->entry;
+	if (!query_current)
+	{
+		KeySlot    *o = keytab_lookup_hash(overlay_members, k, hash);
+
+		if (o != NULL)
+		{
+			used_overlay();
+			return o->entry;
+		}
+	}
+
+	m = MemoryContextAllocZero(cache_cxt, offsetof(RbacMember, key) + ulen + olen);
+	m->ulen = ulen;
+	m->olen = olen;
+	memcpy(m->key, user, ulen);
+	memcpy(m->key + ulen, org, olen);
+	m->sig[0] = sig_of(SIG_MEMBER, hash);
+	load_member(m, user, ulen, org, olen);
+
+	to_shared = (s == NULL && member_usable(m));
+	for (int i = 0; i < m->nroles && to_shared; i++)
+		to_shared = !m->roles[i]->overlay;
+	m->overlay = !to_shared;
+	k.a = m->key;
+	k.b = m->key + ulen;
+	slot = keytab_insert_hash(to_shared ? shared_members : overlay_members, k, hash, &found);
+	Assert(!found);
+	slot->entry = m;
+	if (m->overlay)
+		used_overlay();
+	return m;
+}
+
 RbacMember *
 rbac_cache_member(const char *user, int ulen, const char *org, int olen)
 {
 	static RbacMember none;
-	uint32		hash;
-	RbacMember *m;
+	RbacMember *m = NULL;
 
 	if (!cache_enter())
 		return &none;
-	hash = hash_combine(rbac_hash_slug(user, ulen), rbac_hash_slug(org, olen));
-	if (members.slots != NULL)
-	{
-		for (uint32 i = hash & members.mask; (m = (RbacMember *) members.slots[i]) != NULL;
-			 i = (i + 1) & members.mask)
-		{
-			if (m->hash == hash && m->ulen == ulen && m->olen == olen &&
-				memcmp(m->key, user, ulen) == 0 && memcmp(m->key + ulen, org, olen) == 0)
-				return m;
-		}
-	}
 	PG_TRY();
 	{
-		m = MemoryContextAllocZero(cache_cxt, offsetof(RbacMember, key) + ulen + olen);
-		m->hash = hash;
-		m->ulen = ulen;
-		m->olen = olen;
-		memcpy(m->key, user, ulen);
-		memcpy(m->key + ulen, org, olen);
-		load_member(m, user, ulen, org, olen);
-		table_insert(&members, &m->hash);
+		m = member_lookup(user, ulen, org, olen);
 	}
 	PG_CATCH();
 	{
-		/* a half-loaded entry: start over next time */
-		cache_state.generation = 0;
-		cache_state.pinned = false;
+		/* whatever was read half: start over next time */
+		pending_full = true;
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
@@ -1017,6 +1470,32 @@ rbac_member_organizations(const char *user, int ulen)
 	return orgs;
 }
 
+/* Does the role grant the requested permission slug (hash precomputed)? */
+static bool
+rbac_role_grants(const RbacRole *r, const char *perm, int plen, uint32 phash)
+{
+	if (!r->found)
+		return false;
+	if (r->exact_tab != NULL)
+	{
+		KeyRef		k = {NULL, perm, -1, plen};
+
+		if (keytab_lookup_hash(r->exact_tab, k, phash) != NULL)
+			return true;
+	}
+	else
+	{
+		for (int i = 0; i < r->nexact; i++)
+			if (r->exact_hash[i] == phash && r->exact_len[i] == plen &&
+				memcmp(r->exact[i], perm, plen) == 0)
+				return true;
+	}
+	for (int i = 0; i < r->nwild; i++)
+		if (rbac_permission_matches(r->wild[i], r->wild_len[i], perm, plen))
+			return true;
+	return false;
+}
+
 /* Does any role of the membership grant the permission? */
 bool
 rbac_member_grants(const RbacMember *m, const char *perm, int plen, uint32 phash)
@@ -1030,12 +1509,12 @@ rbac_member_grants(const RbacMember *m, const char *perm, int plen, uint32 phash
 }
 
 /*
- * Does the role named by this slug grant the permission?  The slug and the
- * permission are valid, with their hashes.  orglen < 0: no organization,
- * the slug names an environment role; orglen 0: an empty organization id,
- * which is none: false.  With an organization, a slug that
- * begins with "org-" names that organization's role, any other an
- * environment role.
+ * Does the role named by this slug grant the permission?  The one rule of
+ * which role a slug names: the slug and the permission are valid, with
+ * their hashes.  orglen < 0: no organization, the slug names an
+ * environment role; orglen 0: an empty organization id, which is none:
+ * false.  With an organization, a slug that begins with "org-" names that
+ * organization's role, any other an environment role.
  */
 bool
 rbac_check_role(const char *slug, int slen, uint32 slug_hash,
@@ -1052,33 +1531,30 @@ rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 							perm, plen, phash);
 }
 
-/* Does the role grant the requested permission slug (hash precomputed)? */
-static bool
-rbac_role_grants(const RbacRole *r, const char *perm, int plen, uint32 phash)
+/*
+ * rbac.cache_statistics(): this backend's cache since it started: entries
+ * read from the catalog, entries evicted by a change, full resets,
+ * invalidation messages processed, and the entries it holds now.
+ */
+Datum
+rbac_cache_statistics(PG_FUNCTION_ARGS)
 {
-	if (!r->found)
-		return false;
-	if (r->exact_slots != NULL)
-	{
-		for (uint32 s = phash & r->exact_mask; r->exact_slots[s] != 0;
-			 s = (s + 1) & r->exact_mask)
-		{
-			int			i = r->exact_slots[s] - 1;
+	TupleDesc	desc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	int			entries = 0;
 
-			if (r->exact_hash[i] == phash && r->exact_len[i] == plen &&
-				memcmp(r->exact[i], perm, plen) == 0)
-				return true;
-		}
-	}
-	else
-	{
-		for (int i = 0; i < r->nexact; i++)
-			if (r->exact_hash[i] == phash && r->exact_len[i] == plen &&
-				memcmp(r->exact[i], perm, plen) == 0)
-				return true;
-	}
-	for (int i = 0; i < r->nwild; i++)
-		if (rbac_permission_matches(r->wild[i], r->wild_len[i], perm, plen))
-			return true;
-	return false;
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("function returning record called in context that cannot accept type record")));
+	if (cache_cxt != NULL)
+		entries = shared_roles->members + shared_members->members +
+			overlay_roles->members + overlay_members->members;
+	values[0] = Int64GetDatum(stats.loads);
+	values[1] = Int64GetDatum(stats.evictions);
+	values[2] = Int64GetDatum(stats.resets);
+	values[3] = Int64GetDatum(stats.invalidations);
+	values[4] = Int32GetDatum(entries);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
 }

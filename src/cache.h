@@ -8,7 +8,7 @@
 #ifndef RBAC_CACHE_H
 #define RBAC_CACHE_H
 
-#include "rbac.h"
+#include "keytab.h"
 
 #include "nodes/pg_list.h"
 
@@ -26,6 +26,5 @@ extern List *rbac_member_organizations(const char *user, int ulen);
 extern bool rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 							const char *org, int orglen,
 							const char *perm, int plen, uint32 phash);
-extern uint32 rbac_hash_slug(const char *s, int len);
 
 #endif							/* RBAC_CACHE_H */

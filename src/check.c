@@ -38,22 +38,12 @@ PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 
 #define MEMO_NARGS 3
 
-/* One remembered argument. */
-typedef struct MemoArg
-{
-	bool		stable;			/* a Const or Param: same on every call */
-	bool		set;			/* has a value been remembered? */
-	int			len;
-	char	   *data;
-	int			cap;
-} MemoArg;
-
 /* The per-call-site memo. */
 typedef struct CheckMemo
 {
 	uint64		generation;		/* cache generation of the answer; 0 = none */
 	bool		result;
-	MemoArg		args[MEMO_NARGS];
+	MemoValue	args[MEMO_NARGS];
 	/* the requested permission, validated and hashed */
 	bool		perm_valid;
 	uint32		perm_hash;
@@ -88,31 +78,11 @@ get_memo(FunctionCallInfo fcinfo, int nargs, const int *argno)
 	return m;
 }
 
-/* Is the argument what the memo holds? */
-static inline bool
-memo_same(const MemoArg *a, const char *data, int len)
-{
-	if (!a->set)
-		return false;
-	if (a->stable)
-		return true;
-	return a->len == len && memcmp(a->data, data, len) == 0;
-}
-
 /* Remember an argument. */
-static void
-memo_store(FunctionCallInfo fcinfo, MemoArg *a, const char *data, int len)
+static inline void
+memo_store(FunctionCallInfo fcinfo, MemoValue *a, const char *data, int len)
 {
-	if (a->cap < len || a->data == NULL)
-	{
-		int			cap = Max(len, 32);
-
-		a->data = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, cap);
-		a->cap = cap;
-	}
-	memcpy(a->data, data, len);
-	a->len = len;
-	a->set = true;
+	memo_value_store(fcinfo->flinfo->fn_mcxt, a, data, len);
 }
 
 /* Remember the permission argument, with its validity and hash. */
@@ -198,8 +168,8 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
 	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2, NULL);
-	bool		same_role = memo_same(&m->args[0], rs, rlen);
-	bool		same_perm = memo_same(&m->args[1], ps, plen);
+	bool		same_role = memo_value_same(&m->args[0], rs, rlen);
+	bool		same_perm = memo_value_same(&m->args[1], ps, plen);
 	uint64		gen;
 
 	if (m->generation == rbac_generation && same_role && same_perm)
@@ -207,7 +177,7 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 		uint32		hash;
 		bool		result;
 
-		if (!with_org || memo_same(&m->args[2], os, olen))
+		if (!with_org)
 			PG_RETURN_BOOL(m->result);
 		/* the same role and permission: the organization's answer, if known */
 		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
@@ -226,8 +196,6 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 		m->result = check_org(fcinfo, m, false, rs, rlen, os, olen, ps, plen);
 	else
 		m->result = rbac_check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
-	if (with_org)
-		memo_store(fcinfo, &m->args[2], os, olen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }
@@ -306,31 +274,44 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
 	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2, NULL);
+	bool		same_roles = memo_value_same(&m->args[0], as, alen);
+	bool		same_perm = memo_value_same(&m->args[1], ps, plen);
 	uint64		gen;
+	uint32		hash = 0;
 	bool		result = false;
 
-	if (m->generation == rbac_generation &&
-		memo_same(&m->args[0], as, alen) &&
-		memo_same(&m->args[1], ps, plen) &&
-		(!with_org || memo_same(&m->args[2], os, olen)))
-		PG_RETURN_BOOL(m->result);
+	if (m->generation == rbac_generation && same_roles && same_perm)
+	{
+		if (!with_org)
+			PG_RETURN_BOOL(m->result);
+		/* the same roles and permission: the organization's answer, if known */
+		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
 
-	if (!memo_same(&m->args[1], ps, plen))
+	if (!same_perm)
 		memo_store_perm(fcinfo, m, 1, ps, plen);
-	if (!memo_same(&m->args[0], as, alen))
+	if (!same_roles)
 	{
 		m->args[0].set = false;
 		memo_store_roles(fcinfo, m, arr);
 		memo_store(fcinfo, &m->args[0], as, alen);
+		m->orgs.generation = 0;
 	}
 	gen = rbac_generation;
 	m->generation = 0;
-	for (int i = 0; i < m->nroles && !result && m->perm_valid; i++)
-		if (m->role[i] != NULL)
-			result = rbac_check_role(m->role[i], m->role_len[i], m->role_hashes[i],
-								os, olen, ps, plen, m->perm_hash);
-	if (with_org)
-		memo_store(fcinfo, &m->args[2], os, olen);
+	if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		;
+	else
+	{
+		for (int i = 0; i < m->nroles && !result && m->perm_valid; i++)
+			if (m->role[i] != NULL)
+				result = rbac_check_role(m->role[i], m->role_len[i], m->role_hashes[i],
+										 os, olen, ps, plen, m->perm_hash);
+		if (with_org)
+			rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen,
+								hash, result);
+	}
 	m->result = result;
 	m->generation = gen;
 	PG_RETURN_BOOL(result);
@@ -358,30 +339,45 @@ rbac_roles_have_permission_org(PG_FUNCTION_ARGS)
 Datum
 rbac_user_has_permission(PG_FUNCTION_ARGS)
 {
-	text	   *user = PG_GETARG_TEXT_PP(0);
-	text	   *org = PG_GETARG_TEXT_PP(1);
-	text	   *perm = PG_GETARG_TEXT_PP(2);
-	const char *us = VARDATA_ANY(user);
-	int			ulen = VARSIZE_ANY_EXHDR(user);
-	const char *os = VARDATA_ANY(org);
-	int			olen = VARSIZE_ANY_EXHDR(org);
-	const char *ps = VARDATA_ANY(perm);
-	int			plen = VARSIZE_ANY_EXHDR(perm);
 	static const int argno[MEMO_NARGS] = {0, 2, 1};	/* user, permission, org */
 	CheckMemo  *m = get_memo(fcinfo, MEMO_NARGS, argno);
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	const char *os = VARDATA_ANY(org);
+	int			olen = VARSIZE_ANY_EXHDR(org);
+	text	   *user;
+	text	   *perm;
+	const char *us;
+	int			ulen;
+	const char *ps;
+	int			plen;
 	bool		same_user;
 	bool		same_perm;
 	uint64		gen;
 
-	same_user = memo_same(&m->args[0], us, ulen);
-	same_perm = memo_same(&m->args[1], ps, plen);
+	/* a constant user and permission: the organization decides */
+	if (m->generation == rbac_generation && m->args[0].stable && m->args[0].set &&
+		m->args[1].stable && m->args[1].set)
+	{
+		uint32		hash;
+		bool		result;
+
+		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
+	user = PG_GETARG_TEXT_PP(0);
+	perm = PG_GETARG_TEXT_PP(2);
+	us = VARDATA_ANY(user);
+	ulen = VARSIZE_ANY_EXHDR(user);
+	ps = VARDATA_ANY(perm);
+	plen = VARSIZE_ANY_EXHDR(perm);
+
+	same_user = memo_value_same(&m->args[0], us, ulen);
+	same_perm = memo_value_same(&m->args[1], ps, plen);
 	if (m->generation == rbac_generation && same_user && same_perm)
 	{
 		uint32		hash;
 		bool		result;
 
-		if (memo_same(&m->args[2], os, olen))
-			PG_RETURN_BOOL(m->result);
 		/* the same user and permission: the organization's answer, if known */
 		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
@@ -399,7 +395,6 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 	m->generation = 0;
 	m->result = m->role_valid && m->perm_valid &&
 		check_org(fcinfo, m, true, us, ulen, os, olen, ps, plen);
-	memo_store(fcinfo, &m->args[2], os, olen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }

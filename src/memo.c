@@ -8,7 +8,7 @@
  *	  same role, user or principal and the same permission for many
  *	  organizations, so each organization is answered once per query (and
  *	  again only after the catalog changed).  At most 32,768 organizations
- *	  of at most RBAC_ORG_INLINE bytes; others go to the cache every time.
+ *	  per call site; others go to the cache every time.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,51 +16,27 @@
 
 #include "cache.h"
 #include "nodes/primnodes.h"
+#include "utils/memutils.h"
 
-#define ORG_SLOTS_MAX	65536
-
-/*
- * The remembered answer for an organization, if any.  Sets *hash for a
- * later rbac_org_answer_put().  A table of another generation is emptied.
- */
-bool
-rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
-					bool *result)
+/* at most this many organizations per call site */
+#define ORG_ANSWERS_MAX		32768
+/* and ids of at most this many bytes */
+#define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4)
+/* Remember a value (s NULL: a NULL). */
+void
+memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len)
 {
-	if (olen > RBAC_ORG_INLINE)
-		return false;
-	if (t->generation != rbac_generation)
+	v->set = true;
+	v->isnull = (s == NULL);
+	v->len = s ? len : 0;
+	if (s == NULL)
+		return;
+	if (v->data == NULL || v->cap < len)
 	{
-		if (t->slots != NULL)
-			memset(t->slots, 0, (t->mask + 1) * sizeof(OrgSlot));
-		t->n = 0;
-		t->generation = rbac_generation;
+		v->cap = Max(len, 32);
+		v->data = MemoryContextAlloc(cxt, v->cap);
 	}
-	*hash = rbac_hash_slug(org, olen);
-	if (t->slots == NULL)
-		return false;
-	for (uint32 i = *hash & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
-	{
-		OrgSlot    *slot = &t->slots[i];
-
-		if (slot->hash == *hash && slot->len == olen && memcmp(slot->org, org, olen) == 0)
-		{
-			*result = slot->result;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Where an entry with this hash goes in slots of size mask + 1. */
-static uint32
-free_slot(const OrgSlot *slots, uint32 mask, uint32 hash)
-{
-	uint32		i;
-
-	for (i = hash & mask; slots[i].used; i = (i + 1) & mask)
-		;
-	return i;
+	memcpy(v->data, s, len);
 }
 
 /*
@@ -69,34 +45,40 @@ free_slot(const OrgSlot *slots, uint32 mask, uint32 hash)
  * changed meanwhile, the id is too long, or the table is full.
  */
 void
-rbac_org_answer_put(MemoryContext cxt, OrgAnswers *t, uint64 generation,
+rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 					const char *org, int olen, uint32 hash, bool result)
 {
-	uint32		i;
+	OrgRef		k = {org, olen};
+	OrgSlot    *s;
+	bool		found;
 
-	if (olen > RBAC_ORG_INLINE || generation != rbac_generation ||
-		t->generation != generation || t->n >= ORG_SLOTS_MAX / 2)
+	if (olen > ORG_ID_MAX || generation != rbac_generation ||
+		t->generation != generation ||
+		(t->tab != NULL && t->tab->members >= ORG_ANSWERS_MAX))
 		return;
-	if (t->slots == NULL || (uint32) (t->n + 1) * 2 > t->mask + 1)
+	if (t->cxt == NULL)
+		t->cxt = AllocSetContextCreate(parent, "rbac answers per organization",
+									   ALLOCSET_SMALL_SIZES);
+	if (t->tab == NULL)
+		t->tab = orgtab_create(t->cxt, 64, NULL);
+	s = orgtab_insert_hash(t->tab, k, hash, &found);
+	if (!found)
 	{
-		OrgSlot    *old = t->slots;
-		uint32		oldsize = old ? t->mask + 1 : 0;
+		/* the slot got the caller's pointer: keep the bytes */
+		if (olen <= ORG_INLINE)
+		{
+			memcpy(s->inl, org, olen);
+			s->key.p = NULL;
+		}
+		else
+		{
+			char	   *copy = MemoryContextAlloc(t->cxt, olen);
 
-		t->mask = old ? oldsize * 2 - 1 : 63;
-		t->slots = MemoryContextAllocZero(cxt, (t->mask + 1) * sizeof(OrgSlot));
-		for (uint32 j = 0; j < oldsize; j++)
-			if (old[j].used)
-				t->slots[free_slot(t->slots, t->mask, old[j].hash)] = old[j];
-		if (old)
-			pfree(old);
+			memcpy(copy, org, olen);
+			s->key.p = copy;
+		}
 	}
-	i = free_slot(t->slots, t->mask, hash);
-	t->slots[i].hash = hash;
-	t->slots[i].len = olen;
-	t->slots[i].result = result;
-	memcpy(t->slots[i].org, org, olen);
-	t->slots[i].used = true;
-	t->n++;
+	s->result = result;
 }
 
 /*

@@ -9,39 +9,131 @@
 #ifndef RBAC_MEMO_H
 #define RBAC_MEMO_H
 
-#include "rbac.h"
+#include "cache.h"
+#include "keytab.h"
 
 #include "fmgr.h"
 
-/* organization ids up to this many bytes get a slot */
-#define RBAC_ORG_INLINE		32
+/* ids up to this many bytes are kept in the slot itself */
+#define ORG_INLINE			32
 
-/* One remembered answer for an organization. */
+/* An organization id: in a lookup, the caller's bytes. */
+typedef struct OrgRef
+{
+	const char *p;				/* in a slot: the arena's copy, if not inline */
+	int			len;
+} OrgRef;
+
+/* A slot: the id (inline when short), its hash and the answer. */
 typedef struct OrgSlot
 {
+	OrgRef		key;			/* first: SH_EQUAL finds the slot from it */
 	uint32		hash;
-	int16		len;
-	bool		used;
+	char		status;
 	bool		result;
-	char		org[RBAC_ORG_INLINE];
+	char		inl[ORG_INLINE];
 } OrgSlot;
+
+/* Is the slot whose key this is for the id looked up? */
+static inline bool
+org_equal(const OrgRef *slotkey, const OrgRef *k)
+{
+	const OrgSlot *slot = (const OrgSlot *) slotkey;
+
+	return slotkey->len == k->len &&
+		rbac_bytes_equal(slotkey->len <= ORG_INLINE ? slot->inl : slotkey->p, k->p, k->len);
+}
+
+#define SH_PREFIX orgtab
+#define SH_ELEMENT_TYPE OrgSlot
+#define SH_KEY_TYPE OrgRef
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) rbac_hash_slug((k).p, (k).len)
+#define SH_EQUAL(tb, x, y) org_equal(&(x), &(y))
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, e) ((e)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
 
 /*
  * The answers of one call site for its fixed role (or user, or principal)
- * and permission, valid while the cache generation is "generation".
+ * and permission, per organization, valid while the cache generation is
+ * "generation": a simplehash table (memo.c) whose slots hold short ids
+ * inline, so that a lookup touches one cache line; table and longer ids in
+ * the memo's own memory context.
  */
 typedef struct OrgAnswers
 {
-	OrgSlot    *slots;
-	uint32		mask;
-	int			n;
+	MemoryContext cxt;			/* NULL until the first answer is kept */
+	orgtab_hash *tab;			/* NULL while empty */
 	uint64		generation;		/* 0: to be emptied before use */
 } OrgAnswers;
 
-extern bool rbac_org_answer_get(OrgAnswers *t, const char *org, int olen,
-								uint32 *hash, bool *result);
+/*
+ * One remembered argument of a call site: a copy of its bytes, or of NULL.
+ * A stable one (a Const) is the same on every call once set.  Every check's
+ * memo (check.c, principal.c) is made of these, an answer and its
+ * generation, and an OrgAnswers table.
+ */
+typedef struct MemoValue
+{
+	bool		set;			/* a value is remembered */
+	bool		isnull;
+	bool		stable;			/* a Const: the same on every call */
+	int			len;
+	int			cap;
+	char	   *data;
+} MemoValue;
+
+/* Is the value what the memo holds? */
+static inline bool
+memo_value_same(const MemoValue *v, const char *s, int len)
+{
+	if (!v->set)
+		return false;
+	if (v->stable)
+		return true;
+	if (s == NULL)
+		return v->isnull;
+	return !v->isnull && v->len == len && rbac_bytes_equal(v->data, s, len);
+}
+
+extern void memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len);
+
 extern bool rbac_arg_is_const(FmgrInfo *flinfo, int argno);
-extern void rbac_org_answer_put(MemoryContext cxt, OrgAnswers *t, uint64 generation,
+extern void rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 								const char *org, int olen, uint32 hash, bool result);
+
+/*
+ * The remembered answer for an organization, if any.  Sets *hash for a
+ * later rbac_org_answer_put().  A table of another generation is emptied.
+ */
+static inline bool
+rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
+					bool *result)
+{
+	OrgRef		k = {org, olen};
+	OrgSlot    *s;
+
+	if (t->generation != rbac_generation)
+	{
+		if (t->tab != NULL)
+		{
+			MemoryContextReset(t->cxt);
+			t->tab = NULL;
+		}
+		t->generation = rbac_generation;
+	}
+	*hash = rbac_hash_slug(org, olen);
+	if (t->tab == NULL)
+		return false;
+	s = orgtab_lookup_hash(t->tab, k, *hash);
+	if (s == NULL)
+		return false;
+	*result = s->result;
+	return true;
+}
 
 #endif							/* RBAC_MEMO_H */

@@ -67,6 +67,16 @@ static char *setting_jwt_roles_claim = NULL;
 static char *setting_jwt_organization_claim = NULL;
 static char *setting_jwt_user_claim = NULL;
 
+/*
+ * request.jwt.claims is PostgREST's setting, a placeholder that no module
+ * defines.  rbac defines it (as PostgreSQL's placeholders are, user-settable,
+ * keeping any value already set) so that its assign hook tells when the
+ * claims change; if another module defined it first, the claims text is
+ * compared on every call instead.
+ */
+static char *setting_claims = NULL;
+static bool claims_watched = false;
+
 /* bumped whenever a setting the principal depends on changes */
 static uint64 principal_generation = 1;
 
@@ -87,16 +97,6 @@ typedef struct Principal
 	uint32	   *roles_hash;
 } Principal;
 
-/* One remembered input: a copy of a string (or of NULL). */
-typedef struct MemoInput
-{
-	bool		set;			/* a value is remembered */
-	bool		isnull;
-	int			len;
-	int			cap;
-	char	   *data;
-} MemoInput;
-
 /* The per-call-site memo: what the principal was resolved from, the answer. */
 typedef struct PrincipalMemo
 {
@@ -104,42 +104,12 @@ typedef struct PrincipalMemo
 	bool		result;
 	uint64		principal_generation;	/* of the resolved principal; 0 = none */
 	bool		claims_read;	/* the principal came from (or fell to) claims */
-	MemoInput	claims;
-	MemoInput	perm;
-	MemoInput	org;
+	MemoValue	claims;
+	MemoValue	perm;
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
-	bool		perm_const;		/* the permission argument is a Const */
 	OrgAnswers	orgs;			/* for this principal and permission */
 } PrincipalMemo;
-
-/* Is the input what the memo holds? */
-static inline bool
-input_same(const MemoInput *mi, const char *s, int len)
-{
-	if (!mi->set)
-		return false;
-	if (s == NULL)
-		return mi->isnull;
-	return !mi->isnull && mi->len == len && memcmp(mi->data, s, len) == 0;
-}
-
-/* Remember an input. */
-static void
-input_store(MemoryContext cxt, MemoInput *mi, const char *s, int len)
-{
-	mi->set = true;
-	mi->isnull = (s == NULL);
-	mi->len = s ? len : 0;
-	if (s == NULL)
-		return;
-	if (mi->data == NULL || mi->cap < len)
-	{
-		mi->cap = Max(len, 32);
-		mi->data = MemoryContextAlloc(cxt, mi->cap);
-	}
-	memcpy(mi->data, s, len);
-}
 
 /* assign hook of every principal setting */
 static void
@@ -213,6 +183,26 @@ rbac_principal_init(void)
 				   "organization, with the roles rbac's tables give it.",
 				   &setting_jwt_user_claim, "", check_claim_name);
 	MarkGUCPrefixReserved("rbac");
+
+	if (GetConfigOption("request.jwt.claims", true, false) == NULL ||
+		(GetConfigOptionFlags("request.jwt.claims", true) & GUC_CUSTOM_PLACEHOLDER) != 0)
+	{
+		DefineCustomStringVariable("request.jwt.claims",
+								   "The JWT claims of the current request, as PostgREST sets them.",
+								   "Read by rbac.has_permission() when rbac.jwt_claims is trusted.",
+								   &setting_claims, "", PGC_USERSET, 0,
+								   NULL, principal_assign, NULL);
+		claims_watched = true;
+	}
+}
+
+/* The claims text of the current request, or NULL. */
+static const char *
+current_claims(void)
+{
+	if (claims_watched)
+		return setting_claims;
+	return GetConfigOption("request.jwt.claims", true, false);
 }
 
 /* A copy of n bytes in cxt, NUL-terminated. */
@@ -402,11 +392,11 @@ principal_grants(const Principal *p, const char *org, int olen,
 static Datum
 has_permission(FunctionCallInfo fcinfo, bool with_org)
 {
-	text	   *perm = PG_GETARG_TEXT_PP(0);
-	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
-	const char *ps = VARDATA_ANY(perm);
-	int			plen = VARSIZE_ANY_EXHDR(perm);
+	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
+	text	   *perm;
+	const char *ps;
+	int			plen;
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : 0;
 	const char *claims = NULL;
@@ -414,33 +404,51 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 	bool		same_principal;
 	uint64		gen;
 
+	/*
+	 * The organization from the row, the permission a constant, the principal
+	 * from rbac's settings as before: the call site's table answers.
+	 */
+	if (m != NULL && org != NULL && m->principal_generation == principal_generation &&
+		(!m->claims_read || claims_watched) && m->generation == rbac_generation &&
+		m->perm.stable && m->perm.set)
+	{
+		uint32		hash;
+		bool		result;
+
+		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
+	perm = PG_GETARG_TEXT_PP(0);
+	ps = VARDATA_ANY(perm);
+	plen = VARSIZE_ANY_EXHDR(perm);
+
 	if (m == NULL)
 	{
 		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PrincipalMemo));
 		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
 									   ALLOCSET_SMALL_SIZES);
-		m->perm_const = rbac_arg_is_const(fcinfo->flinfo, 0);
+		m->perm.stable = rbac_arg_is_const(fcinfo->flinfo, 0);
 		fcinfo->flinfo->fn_extra = m;
 	}
 
 	same_principal = m->principal_generation == principal_generation;
-	if (same_principal && m->claims_read)
+	if (same_principal && m->claims_read && !claims_watched)
 	{
-		/* claims are PostgREST's setting, not ours: compare the text */
-		claims = GetConfigOption("request.jwt.claims", true, false);
+		/* claims defined by another module: compare the text */
+		claims = current_claims();
 		claims_len = claims ? (int) strlen(claims) : 0;
-		same_principal = input_same(&m->claims, claims, claims_len);
+		same_principal = memo_value_same(&m->claims, claims, claims_len);
 	}
 	if (same_principal && m->generation == rbac_generation &&
-		(m->perm_const ? m->perm.set : input_same(&m->perm, ps, plen)))
+		memo_value_same(&m->perm, ps, plen))
 	{
 		uint32		hash;
 		bool		result;
 
 		/* the same principal and permission: the organization decides */
-		if (input_same(&m->org, os, olen))
+		if (org == NULL)
 			PG_RETURN_BOOL(m->result);
-		if (org != NULL && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
 
@@ -454,21 +462,20 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 			setting_jwt_claims == JWT_CLAIMS_TRUSTED;
 		if (m->claims_read && claims == NULL)
 		{
-			claims = GetConfigOption("request.jwt.claims", true, false);
+			claims = current_claims();
 			claims_len = claims ? (int) strlen(claims) : 0;
 		}
 		MemoryContextReset(m->cxt);
 		resolve(m->cxt, &m->principal, m->claims_read ? claims : NULL);
 		if (m->claims_read)
-			input_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
+			memo_value_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
 		m->principal_generation = principal_generation;
 	}
-	if (!input_same(&m->perm, ps, plen))
+	if (!memo_value_same(&m->perm, ps, plen))
 	{
-		input_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
+		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
 		m->orgs.generation = 0;
 	}
-	input_store(fcinfo->flinfo->fn_mcxt, &m->org, os, olen);
 	gen = rbac_generation;
 	m->generation = 0;
 	if (org != NULL)

@@ -1,0 +1,136 @@
+/*-------------------------------------------------------------------------
+ *
+ * keytab.h
+ *	  The one hash table of rbac's C code, defined static inline in each
+ *	  file that includes this (the lookups are on the per-row path): PostgreSQL's lib/simplehash.h
+ *	  (robin hood open addressing, deletion without tombstones) over keys
+ *	  of one or two byte strings, with the hash stored in the element.
+ *
+ *	  The key's bytes are not stored in the table: a key points into memory
+ *	  its user keeps (a cache entry, a memo's arena), and a lookup passes a
+ *	  key that points at the caller's strings.  The table moves elements,
+ *	  never the bytes they point to.
+ *
+ *	  Used by the cache's role and membership entries (cache.c), by each
+ *	  role's exact grants (cache.c) and by the call sites' answers per
+ *	  organization (memo.c).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RBAC_KEYTAB_H
+#define RBAC_KEYTAB_H
+
+#include "rbac.h"
+
+/* A key: one or two byte strings (blen 0 and b NULL for one). */
+typedef struct KeyRef
+{
+	const char *a;
+	const char *b;
+	int			alen;			/* -1 allowed: "no first string", unlike 0 */
+	int			blen;
+} KeyRef;
+
+/* An element: the key, its hash, the entry it names and a flag for memos. */
+typedef struct KeySlot
+{
+	KeyRef		key;
+	uint32		hash;
+	char		status;			/* simplehash's */
+	bool		flag;			/* memo.c: the remembered answer */
+	void	   *entry;			/* cache.c: the entry */
+} KeySlot;
+
+/*
+ * The hash of a byte string: 64-bit multiply-xorshift over 8-byte words.
+ * Cheaper than hash_bytes() for the short strings rbac hashes per row
+ * (organization ids, slugs), with good enough spread for power-of-two
+ * tables.
+ */
+static inline uint32
+rbac_hash_bytes(const char *s, int len)
+{
+	uint64		h = UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) len;
+
+	while (len >= 8)
+	{
+		uint64		w;
+
+		memcpy(&w, s, 8);
+		h = (h ^ w) * UINT64CONST(0xBF58476D1CE4E5B9);
+		h ^= h >> 31;
+		s += 8;
+		len -= 8;
+	}
+	if (len > 0)
+	{
+		uint64		w = 0;
+
+		memcpy(&w, s, len);
+		h = (h ^ w) * UINT64CONST(0x94D049BB133111EB);
+		h ^= h >> 29;
+	}
+	h *= UINT64CONST(0xBF58476D1CE4E5B9);
+	return (uint32) (h ^ (h >> 32));
+}
+
+/* The hash of a two-string key; a is absent when alen < 0. */
+static inline uint32
+rbac_hash_pair(const char *a, int alen, const char *b, int blen)
+{
+	uint32		hb = rbac_hash_bytes(b, blen);
+
+	if (alen < 0)
+		return hb ^ 0x9E3779B9U;
+	return hb ^ (rbac_hash_bytes(a, alen) * 0x85EBCA6BU + 0xC2B2AE35U);
+}
+
+/* The hash of one slug or id: what the cache, the grants and the memos use. */
+static inline uint32
+rbac_hash_slug(const char *s, int len)
+{
+	return rbac_hash_pair(NULL, -1, s, len);
+}
+
+/* Are these len bytes equal?  Short strings without a call to memcmp. */
+static inline bool
+rbac_bytes_equal(const char *a, const char *b, int len)
+{
+	if (len <= 16 && len >= 8)
+	{
+		uint64		x,
+					y,
+					u,
+					v;
+
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&u, a + len - 8, 8);
+		memcpy(&v, b + len - 8, 8);
+		return x == y && u == v;
+	}
+	return memcmp(a, b, len) == 0;
+}
+
+static inline bool
+keyref_equal(const KeyRef *x, const KeyRef *y)
+{
+	return x->alen == y->alen && x->blen == y->blen &&
+		(x->alen <= 0 || rbac_bytes_equal(x->a, y->a, x->alen)) &&
+		(x->blen <= 0 || rbac_bytes_equal(x->b, y->b, x->blen));
+}
+
+#define SH_PREFIX keytab
+#define SH_ELEMENT_TYPE KeySlot
+#define SH_KEY_TYPE KeyRef
+#define SH_KEY key
+#define SH_HASH_KEY(tb, k) rbac_hash_pair((k).a, (k).alen, (k).b, (k).blen)
+#define SH_EQUAL(tb, x, y) keyref_equal(&(x), &(y))
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, e) ((e)->hash)
+#define SH_SCOPE static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+#endif							/* RBAC_KEYTAB_H */
