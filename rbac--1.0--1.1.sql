@@ -1529,8 +1529,9 @@ COMMENT ON FUNCTION rbac.has_permission(text, text) IS
 -- to a membership on a resource.  The per-row checks on a resource
 -- (rbac.user_has_permission(..., resource_type_slug, external_id),
 -- rbac.has_permission(permission_slug, resource_type_slug, external_id))
--- are C and come with the cache; this section is the catalog, its rules,
--- the management functions, discovery and JSON.
+-- are C and answer through the cache (declared after the invalidation
+-- triggers, below); this section is also the catalog, its rules, the
+-- management functions, discovery and JSON.
 --
 -- The type organization is a row of rbac.resource_type, put there by this
 -- script: the other tables can then refer to it with ordinary foreign keys
@@ -2400,14 +2401,33 @@ CREATE TRIGGER role_permission_type_check
 	FOR EACH ROW EXECUTE FUNCTION rbac.role_permission_type_check();
 
 ------------------------------------------------------------------------------
--- Invalidation: the new tables get the cache's triggers as the others
+-- Invalidation: the tables the checks on resources read (src/cache.c) get
+-- the cache's triggers as role, membership and their links have them: a
+-- row trigger that sends the keys a row changes (a resource's key and id,
+-- a role assignment's membership, a permission's slug: the permission's
+-- resource type is read again, which 1.1 had no reader of until now) and a
+-- statement trigger for TRUNCATE, enabled ALWAYS.  The type hierarchy
+-- feeds no entry: a change to it empties the caches (a statement trigger,
+-- and a row trigger for replication's apply workers, which fire no
+-- statement triggers).
 ------------------------------------------------------------------------------
 
 DO $$
 DECLARE
 	t text;
 BEGIN
-	FOREACH t IN ARRAY ARRAY['resource_type', 'resource_type_parent', 'resource', 'role_assignment']
+	FOREACH t IN ARRAY ARRAY['permission', 'resource', 'role_assignment']
+	LOOP
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache '
+								  'AFTER INSERT OR UPDATE OR DELETE ON rbac.%I '
+								  'FOR EACH ROW EXECUTE FUNCTION rbac.invalidate_cache()', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache', t);
+		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache_truncate '
+								  'AFTER TRUNCATE ON rbac.%I '
+								  'FOR EACH STATEMENT EXECUTE FUNCTION rbac.invalidate_cache()', t);
+		EXECUTE pg_catalog.format('ALTER TABLE rbac.%I ENABLE ALWAYS TRIGGER invalidate_cache_truncate', t);
+	END LOOP;
+	FOREACH t IN ARRAY ARRAY['resource_type', 'resource_type_parent']
 	LOOP
 		EXECUTE pg_catalog.format('CREATE TRIGGER invalidate_cache '
 								  'AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rbac.%I '
@@ -2420,6 +2440,26 @@ BEGIN
 	END LOOP;
 END
 $$;
+
+------------------------------------------------------------------------------
+-- The checks on a resource (C, src/check.c and src/principal.c, through the
+-- cache): SPEC 7's rule, the same markings and failure rules as SPEC 3.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.user_has_permission(user_id text, organization_id text, permission_slug text,
+										 resource_type_slug text, external_id text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_user_has_permission_resource'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.user_has_permission(text, text, text, text, text) IS
+'true if the user''s membership in the organization has the permission on the resource (type and external id): a grant that covers it, of a permission of the resource''s type, held through a role assigned on the resource or an ancestor, or through the membership''s own roles; unknown or malformed anything: false';
+
+CREATE FUNCTION rbac.has_permission(permission_slug text, resource_type_slug text, external_id text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_has_permission_resource'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.has_permission(text, text, text) IS
+'true if the current request''s principal has the permission on the resource of its organization (type and external id): a member by the rule of rbac.user_has_permission on a resource, roles bound to an organization as assigned on its root; a principal without an organization: false';
 
 -- as the 1.0 tables (rbac.resource_type_parent's guard refuses changes
 -- that do not come from rbac.resource_type)

@@ -5,8 +5,9 @@
  *	  read, never stale, and evicted by what changed (see ENGINEERING.md,
  *	  after pg_cron and Citus):
  *
- *	  - row triggers on the four tables the cache reads (role,
- *		role_permission, membership, membership_role), enabled ALWAYS so
+ *	  - row triggers on the tables the cache reads (role, role_permission,
+ *		membership, membership_role, and for the checks on resources
+ *		permission, resource, role_assignment), enabled ALWAYS so
  *		that logical replication's apply workers fire them too, call
  *		rbac.invalidate_cache(), which queues one transactional invalidation
  *		message per changed key: a relcache message whose relation id is the
@@ -19,8 +20,12 @@
  *	  - one relcache callback, registered in _PG_init, notes the signatures
  *		it receives; the next lookup evicts the entries that depend on them:
  *		a role by its organization and slug or by its id (its grants), a
- *		membership by its user and organization, by its id (its roles) or
- *		through any of its roles.  A message for one of rbac's tables,
+ *		membership by its user and organization, by its id (its roles and
+ *		role assignments) or through any of its roles, a resource by its
+ *		key or by the id of any resource in its chain up to the root, a
+ *		permission's resource type by its slug.  resource_type and
+ *		resource_type_parent only send messages for the table (statement
+ *		triggers): a full reset.  A message for one of rbac's tables,
  *		InvalidOid (the queue overflowed) or too many notes empty the cache.
  *	  - rbac's tables are found through the extension: the schema it was
  *		created in (by OID, so a renamed schema and a look-alike under the
@@ -38,7 +43,9 @@
  *		epoch up to the entry's (see snapshot_epoch()).  Otherwise it reads
  *		the key again under its own snapshot into an overlay that lasts as
  *		long as that snapshot: a statement reads a key at most once.
- *	  - entries are loaded one role or membership at a time on demand, into
+ *	  - entries are loaded one role, membership, resource or permission at
+ *		a time on demand (a membership's role assignments at its first
+ *		check on a resource), into
  *		the one hash table of keytab.h, in a memory context under
  *		CacheMemoryContext, and freed one by one when evicted.
  *
@@ -92,7 +99,10 @@ typedef enum
 	SIG_ROLE,					/* a role by organization (or none) and slug */
 	SIG_ROLE_ID,				/* a role by id: its grants */
 	SIG_MEMBER,					/* a membership by user and organization */
-	SIG_MEMBERSHIP				/* a membership by id: its roles */
+	SIG_MEMBERSHIP,				/* a membership by id: its roles and role assignments */
+	SIG_RESOURCE,				/* a resource by organization, type and external id */
+	SIG_RESOURCE_ID,			/* a resource by id: its parent */
+	SIG_PERMISSION				/* a permission by slug: its resource type */
 } SigKind;
 
 #define SIG_BIT					0x80000000U
@@ -103,6 +113,18 @@ sig_of(SigKind kind, uint32 keyhash)
 	uint32		h = (keyhash ^ (0x9E3779B9U * ((uint32) kind + 1))) * 0x85EBCA6BU;
 
 	return (h ^ (h >> 16)) | SIG_BIT;
+}
+
+/*
+ * The hash of a resource's key: organization id, type slug, external id
+ * (for its entry and its signature).
+ */
+static inline uint32
+resource_key_hash(const char *org, int olen, const char *type, int tlen,
+				  const char *ext, int elen)
+{
+	return rbac_hash_pair(org, olen, type, tlen) ^
+		(rbac_hash_bytes(ext, elen) * 0x27D4EB2FU + 0x165667B1U);
 }
 
 /* The grants of one role, as the checks need them. */
@@ -127,6 +149,28 @@ typedef struct RbacRole
 	char		key[FLEXIBLE_ARRAY_MEMBER]; /* organization id, then slug */
 } RbacRole;
 
+/* The roles a membership holds on one resource (role assignments). */
+typedef struct RbacAssigned
+{
+	int			nroles;
+	int			cap;
+	RbacRole  **roles;
+	int			idlen;
+	char		id[FLEXIBLE_ARRAY_MEMBER];	/* the resource id */
+} RbacAssigned;
+
+/*
+ * A membership's role assignments: the resources it holds roles on, by id
+ * (a keytab over the ids of "list").
+ */
+typedef struct RbacAssignments
+{
+	int			n;
+	int			cap;
+	RbacAssigned **list;
+	keytab_hash *tab;
+} RbacAssignments;
+
 /* A user's membership in an organization, with its roles' grants. */
 struct RbacMember
 {
@@ -138,8 +182,48 @@ struct RbacMember
 	int			nroles;
 	int			cap;
 	RbacRole  **roles;
+	char	   *membership_id;	/* found: the membership's id */
+	int			mid_len;
+	RbacAssignments *assigned;	/* loaded at the first resource check; NULL before */
 	char		key[FLEXIBLE_ARRAY_MEMBER]; /* user id, then organization id */
 };
+
+/* chains of resources longer than this (r and its ancestors) count as unknown */
+#define RBAC_CHAIN_MAX			64
+
+/*
+ * A resource by organization, type and external id: whether it exists, and
+ * the chain of resource ids from it up to the root (the organization).  Its
+ * signatures: of its key, and of every id in the chain (a move of any
+ * ancestor changes the chain), and of the id that ended a walk that found
+ * no resource.
+ */
+typedef struct RbacResource
+{
+	bool		found;			/* is there such a resource with a chain of at most RBAC_CHAIN_MAX? */
+	bool		overlay;		/* in the overlay, for one snapshot only */
+	int			olen;			/* key: organization id ... */
+	int			klen;			/* ... then type slug, a NUL byte and external id */
+	int			nsig;
+	uint32	   *sig;
+	int			depth;			/* ids in the chain, the resource's own first */
+	char	  **ids;
+	int		   *id_len;
+	uint32	   *id_hash;		/* rbac_hash_slug of each id */
+	char		key[FLEXIBLE_ARRAY_MEMBER];
+} RbacResource;
+
+/* The resource type of a permission, by slug. */
+typedef struct RbacPermType
+{
+	uint32		sig;			/* of its slug */
+	bool		found;			/* is there such a permission? */
+	bool		overlay;		/* in the overlay, for one snapshot only */
+	int			slen;
+	int			tlen;
+	char	   *type;			/* found: its resource_type_slug */
+	char		key[FLEXIBLE_ARRAY_MEMBER]; /* the slug */
+} RbacPermType;
 
 /* more entries than this and the cache starts over */
 #define RBAC_CACHE_MAX_ENTRIES	65536
@@ -158,21 +242,34 @@ struct RbacMember
 typedef enum
 {
 	T_PERMISSION, T_ROLE, T_ROLE_PERMISSION, T_ROLE_ORDER, T_ORGANIZATION_ORDER,
-	T_DEFAULT_ROLE, T_MEMBERSHIP, T_MEMBERSHIP_ROLE, T_SETTING, RBAC_NTABLES
+	T_DEFAULT_ROLE, T_MEMBERSHIP, T_MEMBERSHIP_ROLE, T_SETTING,
+	/* 1.1's resources (SPEC 7): all four or none (a 1.0 install) */
+	T_RESOURCE_TYPE, T_RESOURCE_TYPE_PARENT, T_RESOURCE, T_ROLE_ASSIGNMENT,
+	RBAC_NTABLES
 } RbacTable;
+
+/* the first of the tables a 1.0 install does not have */
+#define T_FIRST_RESOURCE_TABLE	T_RESOURCE_TYPE
 
 static const char *const table_names[RBAC_NTABLES] = {
 	"permission", "role", "role_permission", "role_order",
 	"organization_order", "default_role", "membership",
-	"membership_role", "setting"
+	"membership_role", "setting",
+	"resource_type", "resource_type_parent", "resource", "role_assignment"
 };
 
 /* the columns the cache reads: all text (or a domain over text) */
 typedef enum
 {
 	C_ROLE_ID, C_ROLE_SLUG, C_ROLE_ORG, C_RP_ROLE, C_RP_SLUG,
-	C_M_ID, C_M_USER, C_M_ORG, C_MR_MEMBERSHIP, C_MR_ROLE, RBAC_NCOLUMNS
+	C_M_ID, C_M_USER, C_M_ORG, C_MR_MEMBERSHIP, C_MR_ROLE,
+	C_P_SLUG, C_P_TYPE,
+	/* of the resource tables */
+	C_R_ID, C_R_ORG, C_R_TYPE, C_R_EXT, C_R_PARENT,
+	C_RA_MEMBERSHIP, C_RA_ROLE, C_RA_RESOURCE, RBAC_NCOLUMNS
 } RbacColumn;
+
+#define C_FIRST_RESOURCE_COLUMN	C_R_ID
 
 static const struct
 {
@@ -182,22 +279,30 @@ static const struct
 	{T_ROLE, "id"}, {T_ROLE, "slug"}, {T_ROLE, "organization_id"},
 	{T_ROLE_PERMISSION, "role_id"}, {T_ROLE_PERMISSION, "permission_slug"},
 	{T_MEMBERSHIP, "id"}, {T_MEMBERSHIP, "user_id"}, {T_MEMBERSHIP, "organization_id"},
-	{T_MEMBERSHIP_ROLE, "membership_id"}, {T_MEMBERSHIP_ROLE, "role_id"}
+	{T_MEMBERSHIP_ROLE, "membership_id"}, {T_MEMBERSHIP_ROLE, "role_id"},
+	{T_PERMISSION, "slug"}, {T_PERMISSION, "resource_type_slug"},
+	{T_RESOURCE, "id"}, {T_RESOURCE, "organization_id"}, {T_RESOURCE, "resource_type_slug"},
+	{T_RESOURCE, "external_id"}, {T_RESOURCE, "parent_resource_id"},
+	{T_ROLE_ASSIGNMENT, "membership_id"}, {T_ROLE_ASSIGNMENT, "role_id"},
+	{T_ROLE_ASSIGNMENT, "resource_id"}
 };
 
 /* the indexes the cache scans, with their leading key columns */
 typedef enum
 {
 	I_ROLE_ENV_SLUG, I_ROLE_ORG_SLUG, I_ROLE_PKEY, I_RP_PKEY, I_M_USER_ORG,
-	I_MR_PKEY, I_M_USER_ORG_PREFIX, RBAC_NINDEXES
+	I_MR_PKEY, I_M_USER_ORG_PREFIX, I_P_SLUG, I_R_KEY, I_R_PKEY, I_RA_MEMBERSHIP,
+	RBAC_NINDEXES
 } RbacIndex;
+
+#define RBAC_MAX_INDEX_KEYS		3
 
 static const struct
 {
 	const char *name;
 	RbacTable	table;
 	int			nkeys;
-	RbacColumn	keys[2];
+	RbacColumn	keys[RBAC_MAX_INDEX_KEYS];
 }			index_defs[RBAC_NINDEXES] = {
 	{"role_environment_slug_key", T_ROLE, 1, {C_ROLE_SLUG}},
 	{"role_organization_slug_key", T_ROLE, 2, {C_ROLE_ORG, C_ROLE_SLUG}},
@@ -205,13 +310,18 @@ static const struct
 	{"role_permission_pkey", T_ROLE_PERMISSION, 1, {C_RP_ROLE}},
 	{"membership_user_organization_key", T_MEMBERSHIP, 2, {C_M_USER, C_M_ORG}},
 	{"membership_role_pkey", T_MEMBERSHIP_ROLE, 1, {C_MR_MEMBERSHIP}},
-	{"membership_user_organization_key", T_MEMBERSHIP, 1, {C_M_USER}}
+	{"membership_user_organization_key", T_MEMBERSHIP, 1, {C_M_USER}},
+	{"permission_slug_key", T_PERMISSION, 1, {C_P_SLUG}},
+	{"resource_external_id_key", T_RESOURCE, 3, {C_R_ORG, C_R_TYPE, C_R_EXT}},
+	{"resource_pkey", T_RESOURCE, 1, {C_R_ID}},
+	{"role_assignment_key", T_ROLE_ASSIGNMENT, 1, {C_RA_MEMBERSHIP}}
 };
 
 /* What the cache knows of rbac's catalog. */
 typedef struct RbacCatalog
 {
 	bool		valid;
+	bool		resources;		/* the resource tables are there (1.1) */
 	Oid			extension;
 	Oid			namespace;
 	Oid			tables[RBAC_NTABLES];
@@ -269,10 +379,19 @@ catalog_lookup(void)
 	c.namespace = rbac_extension_namespace(c.extension);
 	if (!OidIsValid(c.namespace))
 		return false;
+	/*
+	 * A 1.0 install has no resource tables: then the checks on resources
+	 * answer false, the others work.  With any of them there, all must be.
+	 */
+	c.resources = OidIsValid(get_relname_relid(table_names[T_FIRST_RESOURCE_TABLE],
+											   c.namespace));
 	for (int i = 0; i < (int) RBAC_NTABLES; i++)
 	{
-		Oid			relid = get_relname_relid(table_names[i], c.namespace);
+		Oid			relid;
 
+		if (i >= (int) T_FIRST_RESOURCE_TABLE && !c.resources)
+			break;
+		relid = get_relname_relid(table_names[i], c.namespace);
 		if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
 			getExtensionOfObject(RelationRelationId, relid) != c.extension)
 			return false;
@@ -280,9 +399,13 @@ catalog_lookup(void)
 	}
 	for (int i = 0; i < (int) RBAC_NCOLUMNS; i++)
 	{
-		Oid			relid = c.tables[column_names[i].table];
-		AttrNumber	att = get_attnum(relid, column_names[i].name);
+		Oid			relid;
+		AttrNumber	att;
 
+		if (i >= (int) C_FIRST_RESOURCE_COLUMN && !c.resources)
+			break;
+		relid = c.tables[column_names[i].table];
+		att = get_attnum(relid, column_names[i].name);
 		if (att == InvalidAttrNumber || !is_text_type(get_atttype(relid, att)))
 			return false;
 		c.atts[i] = att;
@@ -430,8 +553,22 @@ static Snapshot load_snapshot = NULL;
 static MemoryContext cache_cxt = NULL;
 static keytab_hash *shared_roles;
 static keytab_hash *shared_members;
+static keytab_hash *shared_resources;
+static keytab_hash *shared_permtypes;
 static keytab_hash *overlay_roles;
 static keytab_hash *overlay_members;
+static keytab_hash *overlay_resources;
+static keytab_hash *overlay_permtypes;
+
+/* every entry held now */
+static inline int
+cache_entries(void)
+{
+	return shared_roles->members + shared_members->members +
+		shared_resources->members + shared_permtypes->members +
+		overlay_roles->members + overlay_members->members +
+		overlay_resources->members + overlay_permtypes->members;
+}
 
 /* For rbac.cache_statistics() and the tests. */
 static struct
@@ -543,14 +680,20 @@ column_hash(HeapTuple tup, TupleDesc desc, RbacColumn col, const char **s, int *
 	return true;
 }
 
-/* The signature a row of a table changes; 0 for none. */
-static uint32
-row_signature(RbacTable t, HeapTuple tup, TupleDesc desc)
+/*
+ * The signatures a row of a table changes (at most two: a resource's key
+ * and its id), into sig[]; their count, 0 for none (the caller sends a full
+ * reset).
+ */
+static int
+row_signatures(RbacTable t, HeapTuple tup, TupleDesc desc, uint32 sig[2])
 {
 	const char *a,
-			   *b;
+			   *b,
+			   *c;
 	int			alen,
-				blen;
+				blen,
+				clen;
 
 	switch (t)
 	{
@@ -559,20 +702,45 @@ row_signature(RbacTable t, HeapTuple tup, TupleDesc desc)
 				return 0;
 			if (!column_hash(tup, desc, C_ROLE_ORG, &a, &alen))
 				alen = -1;
-			return sig_of(SIG_ROLE, rbac_hash_pair(a, alen, b, blen));
+			sig[0] = sig_of(SIG_ROLE, rbac_hash_pair(a, alen, b, blen));
+			return 1;
 		case T_ROLE_PERMISSION:
 			if (!column_hash(tup, desc, C_RP_ROLE, &a, &alen))
 				return 0;
-			return sig_of(SIG_ROLE_ID, rbac_hash_bytes(a, alen));
+			sig[0] = sig_of(SIG_ROLE_ID, rbac_hash_bytes(a, alen));
+			return 1;
 		case T_MEMBERSHIP:
 			if (!column_hash(tup, desc, C_M_USER, &a, &alen) ||
 				!column_hash(tup, desc, C_M_ORG, &b, &blen))
 				return 0;
-			return sig_of(SIG_MEMBER, rbac_hash_pair(a, alen, b, blen));
+			sig[0] = sig_of(SIG_MEMBER, rbac_hash_pair(a, alen, b, blen));
+			return 1;
 		case T_MEMBERSHIP_ROLE:
 			if (!column_hash(tup, desc, C_MR_MEMBERSHIP, &a, &alen))
 				return 0;
-			return sig_of(SIG_MEMBERSHIP, rbac_hash_bytes(a, alen));
+			sig[0] = sig_of(SIG_MEMBERSHIP, rbac_hash_bytes(a, alen));
+			return 1;
+		case T_PERMISSION:
+			if (!column_hash(tup, desc, C_P_SLUG, &a, &alen))
+				return 0;
+			sig[0] = sig_of(SIG_PERMISSION, rbac_hash_slug(a, alen));
+			return 1;
+		case T_RESOURCE:
+			if (!column_hash(tup, desc, C_R_ORG, &a, &alen) ||
+				!column_hash(tup, desc, C_R_TYPE, &b, &blen) ||
+				!column_hash(tup, desc, C_R_EXT, &c, &clen))
+				return 0;
+			sig[0] = sig_of(SIG_RESOURCE, resource_key_hash(a, alen, b, blen, c, clen));
+			if (!column_hash(tup, desc, C_R_ID, &a, &alen))
+				return 0;
+			sig[1] = sig_of(SIG_RESOURCE_ID, rbac_hash_bytes(a, alen));
+			return 2;
+		case T_ROLE_ASSIGNMENT:
+			/* a membership's assignments are part of its entry */
+			if (!column_hash(tup, desc, C_RA_MEMBERSHIP, &a, &alen))
+				return 0;
+			sig[0] = sig_of(SIG_MEMBERSHIP, rbac_hash_bytes(a, alen));
+			return 1;
 		default:
 			return 0;
 	}
@@ -589,20 +757,19 @@ send_keys(TriggerData *td)
 	Oid			relid = RelationGetRelid(rel);
 	RbacTable	t = RBAC_NTABLES;
 	HeapTuple	tuples[2];
-	uint32		sigs[2];
+	uint32		sigs[4];
 	int			n = 0;
+	static const RbacTable keyed[] = {
+		T_ROLE, T_ROLE_PERMISSION, T_MEMBERSHIP, T_MEMBERSHIP_ROLE,
+		T_PERMISSION, T_RESOURCE, T_ROLE_ASSIGNMENT
+	};
 
 	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !catalog_lookup())
 		return false;
-	if (relid == catalog.tables[T_ROLE])
-		t = T_ROLE;
-	else if (relid == catalog.tables[T_ROLE_PERMISSION])
-		t = T_ROLE_PERMISSION;
-	else if (relid == catalog.tables[T_MEMBERSHIP])
-		t = T_MEMBERSHIP;
-	else if (relid == catalog.tables[T_MEMBERSHIP_ROLE])
-		t = T_MEMBERSHIP_ROLE;
-	else
+	for (int i = 0; i < (int) lengthof(keyed) && t == RBAC_NTABLES; i++)
+		if (OidIsValid(catalog.tables[keyed[i]]) && relid == catalog.tables[keyed[i]])
+			t = keyed[i];
+	if (t == RBAC_NTABLES)
 		return false;
 
 	if (MyProc->lxid != keyed_lxid)
@@ -618,15 +785,23 @@ send_keys(TriggerData *td)
 	tuples[1] = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : NULL;
 	for (int i = 0; i < 2; i++)
 	{
-		uint32		sig;
+		uint32		sig[2];
+		int			k;
 
 		if (tuples[i] == NULL)
 			continue;
-		sig = row_signature(t, tuples[i], RelationGetDescr(rel));
-		if (sig == 0)
+		k = row_signatures(t, tuples[i], RelationGetDescr(rel), sig);
+		if (k == 0)
 			return false;
-		if (n == 0 || sigs[0] != sig)
-			sigs[n++] = sig;
+		for (int j = 0; j < k; j++)
+		{
+			bool		dup = false;
+
+			for (int l = 0; l < n && !dup; l++)
+				dup = (sigs[l] == sig[j]);
+			if (!dup)
+				sigs[n++] = sig[j];
+		}
 	}
 	if (keyed_count + n > RBAC_KEYED_MAX)
 	{
@@ -800,10 +975,23 @@ sig_ok(uint32 sig)
 		Max(stamps[sig & (RBAC_NSTAMPS - 1)], full_epoch) <= query_epoch;
 }
 
+/*
+ * ... for all of an entry's signatures?  Roles and memberships have two, a
+ * resource one per id of its chain and one for its key.
+ */
+static inline bool
+sigs_ok(const uint32 *sig, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!sig_ok(sig[i]))
+			return false;
+	return true;
+}
+
 static inline bool
 role_usable(const RbacRole *r)
 {
-	return query_current || (sig_ok(r->sig[0]) && sig_ok(r->sig[1]));
+	return query_current || sigs_ok(r->sig, lengthof(r->sig));
 }
 
 static bool
@@ -811,12 +999,29 @@ member_usable(const RbacMember *m)
 {
 	if (query_current)
 		return true;
-	if (!sig_ok(m->sig[0]) || !sig_ok(m->sig[1]))
+	if (!sigs_ok(m->sig, lengthof(m->sig)))
 		return false;
 	for (int i = 0; i < m->nroles; i++)
 		if (!role_usable(m->roles[i]))
 			return false;
+	if (m->assigned != NULL)
+		for (int i = 0; i < m->assigned->n; i++)
+			for (int j = 0; j < m->assigned->list[i]->nroles; j++)
+				if (!role_usable(m->assigned->list[i]->roles[j]))
+					return false;
 	return true;
+}
+
+static inline bool
+resource_usable(const RbacResource *r)
+{
+	return query_current || sigs_ok(r->sig, r->nsig);
+}
+
+static inline bool
+permtype_usable(const RbacPermType *p)
+{
+	return query_current || sig_ok(p->sig);
 }
 
 /* Free an entry's memory. */
@@ -843,12 +1048,56 @@ free_role(RbacRole *r)
 	pfree(r);
 }
 
+/* Free a membership's role assignments. */
+static void
+free_assignments(RbacAssignments *a)
+{
+	for (int i = 0; i < a->n; i++)
+	{
+		if (a->list[i]->roles)
+			pfree(a->list[i]->roles);
+		pfree(a->list[i]);
+	}
+	if (a->list)
+		pfree(a->list);
+	keytab_destroy(a->tab);
+	pfree(a);
+}
+
 static void
 free_member(RbacMember *m)
 {
 	if (m->roles)
 		pfree(m->roles);
+	if (m->membership_id)
+		pfree(m->membership_id);
+	if (m->assigned)
+		free_assignments(m->assigned);
 	pfree(m);
+}
+
+static void
+free_resource(RbacResource *r)
+{
+	for (int i = 0; i < r->depth; i++)
+		pfree(r->ids[i]);
+	if (r->ids)
+	{
+		pfree(r->ids);
+		pfree(r->id_len);
+		pfree(r->id_hash);
+	}
+	if (r->sig)
+		pfree(r->sig);
+	pfree(r);
+}
+
+static void
+free_permtype(RbacPermType *p)
+{
+	if (p->type)
+		pfree(p->type);
+	pfree(p);
 }
 
 /* Empty the whole cache. */
@@ -865,8 +1114,12 @@ cache_reset(void)
 	}
 	shared_roles = keytab_create(cache_cxt, 256, NULL);
 	shared_members = keytab_create(cache_cxt, 256, NULL);
+	shared_resources = keytab_create(cache_cxt, 256, NULL);
+	shared_permtypes = keytab_create(cache_cxt, 64, NULL);
 	overlay_roles = keytab_create(cache_cxt, 16, NULL);
 	overlay_members = keytab_create(cache_cxt, 16, NULL);
+	overlay_resources = keytab_create(cache_cxt, 16, NULL);
+	overlay_permtypes = keytab_create(cache_cxt, 16, NULL);
 	npending = 0;
 	pending_full = false;
 	/* call sites' memos were computed from what is gone */
@@ -880,6 +1133,14 @@ overlay_empty(void)
 	keytab_iterator it;
 	KeySlot    *s;
 
+	keytab_start_iterate(overlay_resources, &it);
+	while ((s = keytab_iterate(overlay_resources, &it)) != NULL)
+		free_resource(s->entry);
+	keytab_reset(overlay_resources);
+	keytab_start_iterate(overlay_permtypes, &it);
+	while ((s = keytab_iterate(overlay_permtypes, &it)) != NULL)
+		free_permtype(s->entry);
+	keytab_reset(overlay_permtypes);
 	keytab_start_iterate(overlay_members, &it);
 	while ((s = keytab_iterate(overlay_members, &it)) != NULL)
 		free_member(s->entry);
@@ -908,6 +1169,16 @@ is_pending(uint32 sig)
 		bsearch(&sig, pending, npending, sizeof(uint32), uint32_cmp) != NULL;
 }
 
+/* ... any of an entry's signatures? */
+static bool
+any_pending(const uint32 *sig, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (is_pending(sig[i]))
+			return true;
+	return false;
+}
+
 /* Evict the roles of one table whose signatures are pending; mark them dead. */
 static List *
 evict_roles(keytab_hash *tab, List *dead)
@@ -920,7 +1191,7 @@ evict_roles(keytab_hash *tab, List *dead)
 	{
 		RbacRole   *r = s->entry;
 
-		if (is_pending(r->sig[0]) || is_pending(r->sig[1]))
+		if (any_pending(r->sig, lengthof(r->sig)))
 		{
 			r->dead = true;
 			dead = lappend(dead, r);
@@ -941,14 +1212,60 @@ evict_members(keytab_hash *tab)
 	while ((s = keytab_iterate(tab, &it)) != NULL)
 	{
 		RbacMember *m = s->entry;
-		bool		evict = is_pending(m->sig[0]) || is_pending(m->sig[1]);
+		bool		evict = any_pending(m->sig, lengthof(m->sig));
 
 		for (int i = 0; i < m->nroles && !evict; i++)
 			evict = m->roles[i]->dead;
+		/* the roles of its assignments too */
+		for (int i = 0; m->assigned != NULL && i < m->assigned->n && !evict; i++)
+			for (int j = 0; j < m->assigned->list[i]->nroles && !evict; j++)
+				evict = m->assigned->list[i]->roles[j]->dead;
 		if (evict)
 		{
 			keytab_delete_item(tab, s);
 			free_member(m);
+			stats.evictions++;
+		}
+	}
+}
+
+/* Evict the resources whose signatures (key, any id of the chain) are pending. */
+static void
+evict_resources(keytab_hash *tab)
+{
+	keytab_iterator it;
+	KeySlot    *s;
+
+	keytab_start_iterate(tab, &it);
+	while ((s = keytab_iterate(tab, &it)) != NULL)
+	{
+		RbacResource *r = s->entry;
+
+		if (any_pending(r->sig, r->nsig))
+		{
+			keytab_delete_item(tab, s);
+			free_resource(r);
+			stats.evictions++;
+		}
+	}
+}
+
+/* Evict the permission types whose signatures are pending. */
+static void
+evict_permtypes(keytab_hash *tab)
+{
+	keytab_iterator it;
+	KeySlot    *s;
+
+	keytab_start_iterate(tab, &it);
+	while ((s = keytab_iterate(tab, &it)) != NULL)
+	{
+		RbacPermType *p = s->entry;
+
+		if (is_pending(p->sig))
+		{
+			keytab_delete_item(tab, s);
+			free_permtype(p);
 			stats.evictions++;
 		}
 	}
@@ -966,6 +1283,10 @@ apply_pending(void)
 	dead = evict_roles(overlay_roles, dead);
 	evict_members(shared_members);
 	evict_members(overlay_members);
+	evict_resources(shared_resources);
+	evict_resources(overlay_resources);
+	evict_permtypes(shared_permtypes);
+	evict_permtypes(overlay_permtypes);
 	foreach(lc, dead)
 	{
 		free_role(lfirst(lc));
@@ -989,14 +1310,13 @@ cache_enter(void)
 
 	if (!catalog_lookup())
 		return false;
-	if (cache_cxt == NULL || pending_full ||
-		shared_roles->members + shared_members->members +
-		overlay_roles->members + overlay_members->members >= RBAC_CACHE_MAX_ENTRIES)
+	if (cache_cxt == NULL || pending_full || cache_entries() >= RBAC_CACHE_MAX_ENTRIES)
 		cache_reset();
 	else if (npending > 0)
 		apply_pending();
 	if (!snap_key_equal(&overlay_key, &key) &&
-		(overlay_roles->members > 0 || overlay_members->members > 0))
+		(overlay_roles->members > 0 || overlay_members->members > 0 ||
+		 overlay_resources->members > 0 || overlay_permtypes->members > 0))
 		overlay_empty();
 	overlay_key = key;
 	query_epoch = snapshot_epoch(&key);
@@ -1034,7 +1354,7 @@ scan_text_keys(RbacIndex which, const Datum *values,
 {
 	Relation	rel;
 	SysScanDesc scan;
-	ScanKeyData key[2];
+	ScanKeyData key[RBAC_MAX_INDEX_KEYS];
 	HeapTuple	tup;
 	Oid			idx;
 	int			nkeys = index_defs[which].nkeys;
@@ -1312,11 +1632,19 @@ member_role_id(HeapTuple tup, TupleDesc desc, void *arg)
 		*ids = lappend(*ids, DatumGetPointer(id));
 }
 
-/* scan callback: a role tuple found by id, added to the membership */
-static void
-member_role(HeapTuple tup, TupleDesc desc, void *arg)
+/* A list of role entries being collected (a membership's, an assignment's). */
+typedef struct RoleList
 {
-	RbacMember *m = (RbacMember *) arg;
+	int		   *n;
+	int		   *cap;
+	RbacRole ***roles;
+} RoleList;
+
+/* scan callback: a role tuple found by id, added to a list */
+static void
+list_role(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	RoleList   *m = (RoleList *) arg;
 	Datum		slug = text_column(tup, desc, catalog.atts[C_ROLE_SLUG]);
 	Datum		org = text_column(tup, desc, catalog.atts[C_ROLE_ORG]);
 	text	   *st;
@@ -1336,14 +1664,14 @@ member_role(HeapTuple tup, TupleDesc desc, void *arg)
 	}
 	r = role_lookup(os, olen, VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st),
 					rbac_hash_slug(VARDATA_ANY(st), VARSIZE_ANY_EXHDR(st)));
-	if (m->nroles == m->cap)
+	if (*m->n == *m->cap)
 	{
-		m->cap = m->cap ? m->cap * 2 : 4;
-		m->roles = m->roles ?
-			repalloc(m->roles, m->cap * sizeof(RbacRole *)) :
-			MemoryContextAlloc(cache_cxt, m->cap * sizeof(RbacRole *));
+		*m->cap = *m->cap ? *m->cap * 2 : 4;
+		*m->roles = *m->roles ?
+			repalloc(*m->roles, *m->cap * sizeof(RbacRole *)) :
+			MemoryContextAlloc(cache_cxt, *m->cap * sizeof(RbacRole *));
 	}
-	m->roles[m->nroles++] = r;
+	(*m->roles)[(*m->n)++] = r;
 }
 
 /* Read a membership and its roles from the catalog into a new entry. */
@@ -1361,12 +1689,22 @@ load_member(RbacMember *m, const char *user, int ulen, const char *org, int olen
 		return;
 	m->found = true;
 	m->sig[1] = id_signature(SIG_MEMBERSHIP, membership.id);
+	{
+		text	   *t = DatumGetTextPP(membership.id);
+
+		m->mid_len = VARSIZE_ANY_EXHDR(t);
+		m->membership_id = MemoryContextAlloc(cache_cxt, m->mid_len + 1);
+		memcpy(m->membership_id, VARDATA_ANY(t), m->mid_len);
+		m->membership_id[m->mid_len] = '\0';
+	}
 	values[0] = membership.id;
 	scan_text_keys(I_MR_PKEY, values, member_role_id, &ids);
 	foreach(lc, ids)
 	{
+		RoleList	list = {&m->nroles, &m->cap, &m->roles};
+
 		values[0] = PointerGetDatum(lfirst(lc));
-		scan_text_keys(I_ROLE_PKEY, values, member_role, m);
+		scan_text_keys(I_ROLE_PKEY, values, list_role, &list);
 	}
 }
 
@@ -1470,26 +1808,31 @@ rbac_member_organizations(const char *user, int ulen)
 	return orgs;
 }
 
+/* Does the role have an exact grant (no wildcard) of this slug? */
+static inline bool
+rbac_role_grants_exact(const RbacRole *r, const char *perm, int plen, uint32 phash)
+{
+	if (r->exact_tab != NULL)
+	{
+		KeyRef		k = {NULL, perm, -1, plen};
+
+		return keytab_lookup_hash(r->exact_tab, k, phash) != NULL;
+	}
+	for (int i = 0; i < r->nexact; i++)
+		if (r->exact_hash[i] == phash && r->exact_len[i] == plen &&
+			memcmp(r->exact[i], perm, plen) == 0)
+			return true;
+	return false;
+}
+
 /* Does the role grant the requested permission slug (hash precomputed)? */
 static bool
 rbac_role_grants(const RbacRole *r, const char *perm, int plen, uint32 phash)
 {
 	if (!r->found)
 		return false;
-	if (r->exact_tab != NULL)
-	{
-		KeyRef		k = {NULL, perm, -1, plen};
-
-		if (keytab_lookup_hash(r->exact_tab, k, phash) != NULL)
-			return true;
-	}
-	else
-	{
-		for (int i = 0; i < r->nexact; i++)
-			if (r->exact_hash[i] == phash && r->exact_len[i] == plen &&
-				memcmp(r->exact[i], perm, plen) == 0)
-				return true;
-	}
+	if (rbac_role_grants_exact(r, perm, plen, phash))
+		return true;
 	for (int i = 0; i < r->nwild; i++)
 		if (rbac_permission_matches(r->wild[i], r->wild_len[i], perm, plen))
 			return true;
@@ -1509,26 +1852,585 @@ rbac_member_grants(const RbacMember *m, const char *perm, int plen, uint32 phash
 }
 
 /*
- * Does the role named by this slug grant the permission?  The one rule of
- * which role a slug names: the slug and the permission are valid, with
- * their hashes.  orglen < 0: no organization, the slug names an
- * environment role; orglen 0: an empty organization id, which is none:
- * false.  With an organization, a slug that begins with "org-" names that
- * organization's role, any other an environment role.
+ * The one rule of which role a slug names.  orglen < 0: no organization,
+ * the slug names an environment role; orglen 0: an empty organization id,
+ * which is none: no role (false).  With an organization, a slug that
+ * begins with "org-" names that organization's role, any other an
+ * environment role (*orglen set to -1).
+ */
+static inline bool
+slug_names_role(const char *slug, int slen, int *orglen)
+{
+	/* an empty organization id is no organization; an id has at most 128
+	 * characters of at most 4 bytes each */
+	if (*orglen == 0 || *orglen > RBAC_ORG_ID_MAX_LEN * 4)
+		return false;
+	if (*orglen >= 0 && (slen < 4 || memcmp(slug, "org-", 4) != 0))
+		*orglen = -1;
+	return true;
+}
+
+/*
+ * Does the role named by this slug (slug_names_role) grant the permission?
+ * The slug and the permission are valid, with their hashes.
  */
 bool
 rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 				const char *org, int orglen,
 				const char *perm, int plen, uint32 phash)
 {
-	/* an empty organization id is no organization; an id has at most 128
-	 * characters of at most 4 bytes each */
-	if (orglen == 0 || orglen > RBAC_ORG_ID_MAX_LEN * 4)
+	if (!slug_names_role(slug, slen, &orglen))
 		return false;
-	if (orglen >= 0 && (slen < 4 || memcmp(slug, "org-", 4) != 0))
-		orglen = -1;
 	return rbac_role_grants(rbac_cache_role(org, orglen, slug, slen, slug_hash),
 							perm, plen, phash);
+}
+
+/*
+ * Checks on resources (SPEC 7).  A grant g covers permission p on resource
+ * r when g matches p, the permission row of g has r's type, and g is held
+ * through a role assigned on r or an ancestor of r, or through the
+ * membership's own roles (the organization root).  Three more kinds of
+ * entries serve them, with the discipline of roles and memberships: a
+ * resource's chain of ids (RbacResource), a membership's role assignments
+ * (in its RbacMember, loaded at its first check on a resource) and the
+ * resource type of a granted slug (RbacPermType).
+ */
+
+/* Is s[0..len) a valid external id: 1 to 64 printable ASCII characters? */
+static bool
+external_id_ok(const char *s, int len)
+{
+	if (len < 1 || len > RBAC_EXTERNAL_ID_MAX_LEN)
+		return false;
+	for (int i = 0; i < len; i++)
+		if ((unsigned char) s[i] < 0x20 || (unsigned char) s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* The second part of a resource's key: type slug, NUL, external id. */
+static int
+resource_key_tail(char *buf, const char *type, int tlen, const char *ext, int elen)
+{
+	memcpy(buf, type, tlen);
+	buf[tlen] = '\0';
+	memcpy(buf + tlen + 1, ext, elen);
+	return tlen + 1 + elen;
+}
+
+/* Where resource_row keeps what it finds. */
+typedef struct ResourceRow
+{
+	Datum		id;				/* copies of the first tuple's id ... */
+	Datum		parent;			/* ... and parent_resource_id (0: NULL) */
+	bool		seen;
+} ResourceRow;
+
+/* scan callback: the id and parent of the first resource tuple */
+static void
+resource_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	ResourceRow *r = (ResourceRow *) arg;
+
+	if (r->seen)
+		return;
+	r->id = text_column(tup, desc, catalog.atts[C_R_ID]);
+	r->parent = text_column(tup, desc, catalog.atts[C_R_PARENT]);
+	r->seen = (r->id != (Datum) 0);
+}
+
+/* A chain being walked: ids and their signatures, in the caller's memory. */
+typedef struct Chain
+{
+	int			depth;
+	text	   *ids[RBAC_CHAIN_MAX];
+	int			nsig;
+	uint32		sig[RBAC_CHAIN_MAX + 2];
+} Chain;
+
+/* Is this id already in the chain? */
+static bool
+chain_has(const Chain *c, Datum id)
+{
+	text	   *t = DatumGetTextPP(id);
+
+	for (int i = 0; i < c->depth; i++)
+		if (VARSIZE_ANY_EXHDR(c->ids[i]) == VARSIZE_ANY_EXHDR(t) &&
+			memcmp(VARDATA_ANY(c->ids[i]), VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)) == 0)
+			return true;
+	return false;
+}
+
+/* Walk from a resource row up to the root; true if it gets there. */
+static bool
+walk_chain(Chain *c, ResourceRow row)
+{
+	Datum		values[1];
+	Datum		parent;
+
+	c->sig[c->nsig++] = id_signature(SIG_RESOURCE_ID, row.id);
+	c->ids[c->depth++] = DatumGetTextPP(row.id);
+	parent = row.parent;
+	while (parent != (Datum) 0)
+	{
+		/* too long, or a cycle (which the triggers forbid): unknown */
+		if (c->depth == RBAC_CHAIN_MAX || chain_has(c, parent))
+			return false;
+		c->sig[c->nsig++] = id_signature(SIG_RESOURCE_ID, parent);
+		memset(&row, 0, sizeof(row));
+		values[0] = parent;
+		scan_text_keys(I_R_PKEY, values, resource_row, &row);
+		if (!row.seen)
+			return false;		/* a parent this snapshot does not see */
+		c->ids[c->depth++] = DatumGetTextPP(row.id);
+		parent = row.parent;
+	}
+	return true;
+}
+
+/*
+ * Read a resource and its chain up to the root: "found" only for a chain
+ * that ends at the organization within RBAC_CHAIN_MAX resources.  Every id
+ * looked up adds its signature, so that a change to any row the walk read
+ * (a move, a deletion, a creation of the id it missed) evicts the entry.
+ */
+static void
+load_resource(RbacResource *r, const char *org, int olen, const char *type, int tlen,
+			  const char *ext, int elen, uint32 key_hash)
+{
+	ResourceRow row = {0, 0, false};
+	Datum		values[3] = {text_datum(org, olen), text_datum(type, tlen),
+	text_datum(ext, elen)};
+	Chain	   *c = palloc(sizeof(Chain));
+
+	stats.loads++;
+	c->depth = 0;
+	c->nsig = 0;
+	c->sig[c->nsig++] = sig_of(SIG_RESOURCE, key_hash);
+	if (catalog.resources)
+	{
+		scan_text_keys(I_R_KEY, values, resource_row, &row);
+		r->found = row.seen && walk_chain(c, row);
+	}
+	r->nsig = c->nsig;
+	r->sig = MemoryContextAlloc(cache_cxt, c->nsig * sizeof(uint32));
+	memcpy(r->sig, c->sig, c->nsig * sizeof(uint32));
+	if (r->found)
+	{
+		r->ids = MemoryContextAlloc(cache_cxt, c->depth * sizeof(char *));
+		r->id_len = MemoryContextAlloc(cache_cxt, c->depth * sizeof(int));
+		r->id_hash = MemoryContextAlloc(cache_cxt, c->depth * sizeof(uint32));
+		for (int i = 0; i < c->depth; i++)
+		{
+			int			len = VARSIZE_ANY_EXHDR(c->ids[i]);
+
+			r->ids[i] = MemoryContextAlloc(cache_cxt, len + 1);
+			memcpy(r->ids[i], VARDATA_ANY(c->ids[i]), len);
+			r->ids[i][len] = '\0';
+			r->id_len[i] = len;
+			r->id_hash[i] = rbac_hash_slug(r->ids[i], len);
+		}
+		r->depth = c->depth;
+	}
+	pfree(c);
+}
+
+/*
+ * A resource entry, loaded on first use: shared or in the overlay as for
+ * roles.  Never NULL; "found" says whether the resource is known.
+ */
+static RbacResource *
+resource_lookup(const char *org, int olen, const char *type, int tlen,
+				const char *ext, int elen)
+{
+	char		tail[RBAC_SLUG_MAX_LEN + 1 + RBAC_EXTERNAL_ID_MAX_LEN];
+	int			klen = resource_key_tail(tail, type, tlen, ext, elen);
+	uint32		hash = resource_key_hash(org, olen, type, tlen, ext, elen);
+	KeyRef		k = {org, tail, olen, klen};
+	KeySlot    *s = keytab_lookup_hash(shared_resources, k, hash);
+	KeySlot    *slot;
+	RbacResource *r;
+	bool		to_shared;
+	bool		found;
+
+	if (s != NULL && resource_usable(s->entry))
+		return s->entry;
+	if (!query_current)
+	{
+		KeySlot    *o = keytab_lookup_hash(overlay_resources, k, hash);
+
+		if (o != NULL)
+		{
+			used_overlay();
+			return o->entry;
+		}
+	}
+
+	r = MemoryContextAllocZero(cache_cxt, offsetof(RbacResource, key) + olen + klen);
+	r->olen = olen;
+	r->klen = klen;
+	memcpy(r->key, org, olen);
+	memcpy(r->key + olen, tail, klen);
+	load_resource(r, org, olen, type, tlen, ext, elen, hash);
+
+	to_shared = (s == NULL && resource_usable(r));
+	r->overlay = !to_shared;
+	k.a = r->key;
+	k.b = r->key + olen;
+	slot = keytab_insert_hash(to_shared ? shared_resources : overlay_resources, k, hash, &found);
+	Assert(!found);
+	slot->entry = r;
+	if (r->overlay)
+		used_overlay();
+	return r;
+}
+
+/* scan callback: the resource type of the first permission tuple */
+static void
+permission_type(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	Datum	   *type = (Datum *) arg;
+
+	if (*type == (Datum) 0)
+		*type = text_column(tup, desc, catalog.atts[C_P_TYPE]);
+}
+
+/* The resource type of the permission with this slug (slug_hash its rbac_hash_slug). */
+static RbacPermType *
+permtype_lookup(const char *slug, int slen, uint32 slug_hash)
+{
+	KeyRef		k = {NULL, slug, -1, slen};
+	KeySlot    *s = keytab_lookup_hash(shared_permtypes, k, slug_hash);
+	KeySlot    *slot;
+	RbacPermType *p;
+	Datum		values[1];
+	Datum		type = (Datum) 0;
+	bool		to_shared;
+	bool		found;
+
+	if (s != NULL && permtype_usable(s->entry))
+		return s->entry;
+	if (!query_current)
+	{
+		KeySlot    *o = keytab_lookup_hash(overlay_permtypes, k, slug_hash);
+
+		if (o != NULL)
+		{
+			used_overlay();
+			return o->entry;
+		}
+	}
+
+	p = MemoryContextAllocZero(cache_cxt, offsetof(RbacPermType, key) + slen);
+	p->slen = slen;
+	memcpy(p->key, slug, slen);
+	p->sig = sig_of(SIG_PERMISSION, slug_hash);
+	stats.loads++;
+	values[0] = text_datum(slug, slen);
+	scan_text_keys(I_P_SLUG, values, permission_type, &type);
+	if (type != (Datum) 0)
+	{
+		text	   *t = DatumGetTextPP(type);
+
+		p->found = true;
+		p->tlen = VARSIZE_ANY_EXHDR(t);
+		p->type = MemoryContextAlloc(cache_cxt, p->tlen + 1);
+		memcpy(p->type, VARDATA_ANY(t), p->tlen);
+		p->type[p->tlen] = '\0';
+	}
+
+	to_shared = (s == NULL && permtype_usable(p));
+	p->overlay = !to_shared;
+	k.b = p->key;
+	slot = keytab_insert_hash(to_shared ? shared_permtypes : overlay_permtypes, k, slug_hash,
+							  &found);
+	Assert(!found);
+	slot->entry = p;
+	if (p->overlay)
+		used_overlay();
+	return p;
+}
+
+/* Is the permission row of this granted slug of this resource type? */
+static bool
+grant_has_type(const char *g, int glen, uint32 ghash, const char *type, int tlen)
+{
+	RbacPermType *p = permtype_lookup(g, glen, ghash);
+
+	return p->found && p->tlen == tlen && memcmp(p->type, type, tlen) == 0;
+}
+
+/*
+ * Does the role hold a grant that covers the permission on a resource of
+ * this type?  An exact grant is the permission's own slug; a wildcard grant
+ * counts through its own permission row.
+ */
+static bool
+role_grants_on_type(const RbacRole *r, const char *perm, int plen, uint32 phash,
+					const char *type, int tlen)
+{
+	if (!r->found)
+		return false;
+	if (rbac_role_grants_exact(r, perm, plen, phash) &&
+		grant_has_type(perm, plen, phash, type, tlen))
+		return true;
+	for (int i = 0; i < r->nwild; i++)
+		if (rbac_permission_matches(r->wild[i], r->wild_len[i], perm, plen) &&
+			grant_has_type(r->wild[i], r->wild_len[i],
+						   rbac_hash_slug(r->wild[i], r->wild_len[i]), type, tlen))
+			return true;
+	return false;
+}
+
+/* Where assignment_row keeps what it finds. */
+typedef struct AssignmentRows
+{
+	List	   *resources;		/* copies of resource_id ... */
+	List	   *roles;			/* ... and role_id, pairwise */
+} AssignmentRows;
+
+/* scan callback: one role assignment of the membership */
+static void
+assignment_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	AssignmentRows *a = (AssignmentRows *) arg;
+	Datum		res = text_column(tup, desc, catalog.atts[C_RA_RESOURCE]);
+	Datum		role = text_column(tup, desc, catalog.atts[C_RA_ROLE]);
+
+	if (res == (Datum) 0 || role == (Datum) 0)
+		return;
+	a->resources = lappend(a->resources, DatumGetPointer(res));
+	a->roles = lappend(a->roles, DatumGetPointer(role));
+}
+
+/* The entry of the resource with this id in a set of assignments, made if missing. */
+static RbacAssigned *
+assigned_for(RbacAssignments *a, const char *id, int len)
+{
+	uint32		hash = rbac_hash_slug(id, len);
+	KeyRef		k = {NULL, id, -1, len};
+	KeySlot    *s = keytab_lookup_hash(a->tab, k, hash);
+	RbacAssigned *x;
+	bool		found;
+
+	if (s != NULL)
+		return s->entry;
+	x = MemoryContextAllocZero(cache_cxt, offsetof(RbacAssigned, id) + len);
+	x->idlen = len;
+	memcpy(x->id, id, len);
+	if (a->n == a->cap)
+	{
+		a->cap = a->cap ? a->cap * 2 : 8;
+		a->list = a->list ? repalloc(a->list, a->cap * sizeof(RbacAssigned *)) :
+			MemoryContextAlloc(cache_cxt, a->cap * sizeof(RbacAssigned *));
+	}
+	a->list[a->n++] = x;
+	k.b = x->id;
+	s = keytab_insert_hash(a->tab, k, hash, &found);
+	s->entry = x;
+	return x;
+}
+
+/*
+ * Read a membership's role assignments: resource id -> roles, the roles
+ * through role_lookup as a membership's own.
+ */
+static RbacAssignments *
+load_assignments(RbacMember *m)
+{
+	RbacAssignments *a = MemoryContextAllocZero(cache_cxt, sizeof(RbacAssignments));
+	AssignmentRows rows = {NIL, NIL};
+	Datum		values[1];
+	ListCell   *lr,
+			   *lo;
+
+	stats.loads++;
+	a->tab = keytab_create(cache_cxt, 8, NULL);
+	if (!catalog.resources || m->membership_id == NULL)
+		return a;
+	values[0] = text_datum(m->membership_id, m->mid_len);
+	scan_text_keys(I_RA_MEMBERSHIP, values, assignment_row, &rows);
+	forboth(lr, rows.resources, lo, rows.roles)
+	{
+		text	   *rt = (text *) lfirst(lr);
+		RbacAssigned *x = assigned_for(a, VARDATA_ANY(rt), VARSIZE_ANY_EXHDR(rt));
+		RoleList	list = {&x->nroles, &x->cap, &x->roles};
+
+		values[0] = PointerGetDatum(lfirst(lo));
+		scan_text_keys(I_ROLE_PKEY, values, list_role, &list);
+	}
+	return a;
+}
+
+/*
+ * The membership's role assignments, loaded at its first check on a
+ * resource.  A shared membership points at shared roles only: if one of
+ * its assignments' roles is in the overlay, the assignments are not kept
+ * in it (*temporary: the caller frees them after its answer, which holds
+ * for this snapshot only).
+ */
+static RbacAssignments *
+member_assignments(RbacMember *m, bool *temporary)
+{
+	RbacAssignments *a;
+	bool		shared_roles_only = true;
+
+	*temporary = false;
+	if (m->assigned != NULL)
+		return m->assigned;
+	a = load_assignments(m);
+	for (int i = 0; i < a->n && shared_roles_only; i++)
+		for (int j = 0; j < a->list[i]->nroles && shared_roles_only; j++)
+			shared_roles_only = !a->list[i]->roles[j]->overlay;
+	if (!m->overlay && !shared_roles_only)
+	{
+		*temporary = true;
+		used_overlay();
+		return a;
+	}
+	m->assigned = a;
+	return a;
+}
+
+/* Does any role in the list grant the permission on this type? */
+static bool
+roles_grant_on_type(RbacRole *const *roles, int n, const char *perm, int plen,
+					uint32 phash, const char *type, int tlen)
+{
+	for (int i = 0; i < n; i++)
+		if (role_grants_on_type(roles[i], perm, plen, phash, type, tlen))
+			return true;
+	return false;
+}
+
+/* The body of rbac_member_resource_grants, with the cache entered. */
+static bool
+member_resource_grants(const char *user, int ulen, const char *org, int olen,
+					   const char *perm, int plen, uint32 phash,
+					   const char *type, int tlen, const char *ext, int elen)
+{
+	RbacMember *m = member_lookup(user, ulen, org, olen);
+	RbacResource *r;
+	RbacAssignments *a;
+	bool		temporary;
+	bool		result = false;
+
+	if (!m->found)
+		return false;
+	r = resource_lookup(org, olen, type, tlen, ext, elen);
+	if (!r->found)
+		return false;
+	/* the membership's own roles: assigned on the organization root */
+	if (roles_grant_on_type(m->roles, m->nroles, perm, plen, phash, type, tlen))
+		return true;
+	a = member_assignments(m, &temporary);
+	for (int i = 0; i < r->depth && !result && a->n > 0; i++)
+	{
+		KeyRef		k = {NULL, r->ids[i], -1, r->id_len[i]};
+		KeySlot    *s = keytab_lookup_hash(a->tab, k, r->id_hash[i]);
+
+		if (s != NULL)
+		{
+			RbacAssigned *x = s->entry;
+
+			result = roles_grant_on_type(x->roles, x->nroles, perm, plen, phash, type, tlen);
+		}
+	}
+	if (temporary)
+		free_assignments(a);
+	return result;
+}
+
+/*
+ * Does the user's membership in the organization have the permission on
+ * the resource of this type and external id?  The arguments are checked
+ * here: anything malformed is false.
+ */
+bool
+rbac_member_resource_grants(const char *user, int ulen, const char *org, int olen,
+							const char *perm, int plen, uint32 phash,
+							const char *type, int tlen, const char *ext, int elen)
+{
+	bool		result = false;
+
+	if (ulen < 1 || ulen > RBAC_ORG_ID_MAX_LEN * 4 ||
+		olen < 1 || olen > RBAC_ORG_ID_MAX_LEN * 4 ||
+		!rbac_permission_slug_valid(perm, plen) ||
+		!rbac_resource_type_slug_valid(type, tlen) || !external_id_ok(ext, elen))
+		return false;
+	if (!cache_enter())
+		return false;
+	PG_TRY();
+	{
+		result = member_resource_grants(user, ulen, org, olen, perm, plen, phash,
+										type, tlen, ext, elen);
+	}
+	PG_CATCH();
+	{
+		/* whatever was read half: start over next time */
+		pending_full = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* The body of rbac_roles_resource_grants, with the cache entered. */
+static bool
+roles_resource_grants(int nroles, char *const *roles, const int *roles_len,
+					  const uint32 *roles_hash, const char *org, int olen,
+					  const char *perm, int plen, uint32 phash,
+					  const char *type, int tlen, const char *ext, int elen)
+{
+	RbacResource *r = resource_lookup(org, olen, type, tlen, ext, elen);
+
+	if (!r->found)
+		return false;
+	for (int i = 0; i < nroles; i++)
+	{
+		int			orglen = olen;
+
+		if (!slug_names_role(roles[i], roles_len[i], &orglen))
+			continue;
+		if (role_grants_on_type(role_lookup(org, orglen, roles[i], roles_len[i], roles_hash[i]),
+								perm, plen, phash, type, tlen))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Do any of these roles, bound to the organization, have the permission
+ * on its resource?  They count as assigned on the organization's root; the
+ * slugs name roles by the rule of rbac_check_role.  No organization (org
+ * NULL or empty): false.
+ */
+bool
+rbac_roles_resource_grants(int nroles, char *const *roles, const int *roles_len,
+						   const uint32 *roles_hash, const char *org, int olen,
+						   const char *perm, int plen, uint32 phash,
+						   const char *type, int tlen, const char *ext, int elen)
+{
+	bool		result = false;
+
+	if (org == NULL || olen < 1 || olen > RBAC_ORG_ID_MAX_LEN * 4 || nroles == 0 ||
+		!rbac_permission_slug_valid(perm, plen) ||
+		!rbac_resource_type_slug_valid(type, tlen) || !external_id_ok(ext, elen))
+		return false;
+	if (!cache_enter())
+		return false;
+	PG_TRY();
+	{
+		result = roles_resource_grants(nroles, roles, roles_len, roles_hash, org, olen,
+									   perm, plen, phash, type, tlen, ext, elen);
+	}
+	PG_CATCH();
+	{
+		pending_full = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return result;
 }
 
 /*
@@ -1549,8 +2451,7 @@ rbac_cache_statistics(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("function returning record called in context that cannot accept type record")));
 	if (cache_cxt != NULL)
-		entries = shared_roles->members + shared_members->members +
-			overlay_roles->members + overlay_members->members;
+		entries = cache_entries();
 	values[0] = Int64GetDatum(stats.loads);
 	values[1] = Int64GetDatum(stats.evictions);
 	values[2] = Int64GetDatum(stats.resets);

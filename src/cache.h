@@ -23,6 +23,17 @@ extern RbacMember *rbac_cache_member(const char *user, int ulen,
 extern bool rbac_member_grants(const RbacMember *m, const char *perm, int plen,
 							   uint32 phash);
 extern List *rbac_member_organizations(const char *user, int ulen);
+extern bool rbac_member_resource_grants(const char *user, int ulen,
+										const char *org, int olen,
+										const char *perm, int plen, uint32 phash,
+										const char *type, int tlen,
+										const char *ext, int elen);
+extern bool rbac_roles_resource_grants(int nroles, char *const *roles,
+									   const int *roles_len, const uint32 *roles_hash,
+									   const char *org, int olen,
+									   const char *perm, int plen, uint32 phash,
+									   const char *type, int tlen,
+									   const char *ext, int elen);
 extern bool rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 							const char *org, int orglen,
 							const char *perm, int plen, uint32 phash);

@@ -6,6 +6,8 @@
  *
  *		rbac.role_has_permission(role, permission [, organization])
  *		rbac.roles_have_permission(roles[], permission [, organization])
+ *		rbac.user_has_permission(user, organization, permission
+ *								 [, resource type, external id])
  *
  *	  Each call site keeps a memo in fn_extra: the last arguments, their
  *	  answer and the cache generation it was computed under.  A call with
@@ -34,6 +36,7 @@ PG_FUNCTION_INFO_V1(rbac_role_has_permission_org);
 PG_FUNCTION_INFO_V1(rbac_roles_have_permission);
 PG_FUNCTION_INFO_V1(rbac_roles_have_permission_org);
 PG_FUNCTION_INFO_V1(rbac_user_has_permission);
+PG_FUNCTION_INFO_V1(rbac_user_has_permission_resource);
 PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 
 #define MEMO_NARGS 3
@@ -397,6 +400,89 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 		check_org(fcinfo, m, true, us, ulen, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
+}
+
+/*
+ * The memo of a check on a resource: user, organization, permission and
+ * type as the previous row had them (or constants), and the answers per
+ * external id for them.
+ */
+typedef struct ResourceMemo
+{
+	MemoValue	args[4];		/* user, organization, permission, type */
+	bool		valid;			/* they can name something */
+	uint32		perm_hash;
+	OrgAnswers	exts;			/* answers per external id */
+} ResourceMemo;
+
+/*
+ * rbac.user_has_permission(user_id, organization_id, permission_slug,
+ * resource_type_slug, external_id): SPEC 7's rule for the user's
+ * membership (cache.c).
+ */
+Datum
+rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
+{
+	ResourceMemo *m = (ResourceMemo *) fcinfo->flinfo->fn_extra;
+	text	   *ext = PG_GETARG_TEXT_PP(4);
+	const char *es = VARDATA_ANY(ext);
+	int			elen = VARSIZE_ANY_EXHDR(ext);
+	const char *s[4];
+	int			len[4];
+	bool		same = true;
+	uint32		hash;
+	uint64		gen;
+	bool		result;
+
+	if (m == NULL)
+	{
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ResourceMemo));
+		for (int i = 0; i < 4; i++)
+			m->args[i].stable = rbac_arg_is_const(fcinfo->flinfo, i);
+		fcinfo->flinfo->fn_extra = m;
+	}
+	else if (m->args[0].stable && m->args[1].stable && m->args[2].stable &&
+			 m->args[3].stable && m->args[0].set && m->args[1].set &&
+			 m->args[2].set && m->args[3].set)
+	{
+		/* constants: the external id decides */
+		if (!m->valid)
+			PG_RETURN_BOOL(false);
+		if (rbac_org_answer_get(&m->exts, es, elen, &hash, &result))
+			PG_RETURN_BOOL(result);
+		goto compute;
+	}
+	for (int i = 0; i < 4; i++)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(i);
+
+		s[i] = VARDATA_ANY(t);
+		len[i] = VARSIZE_ANY_EXHDR(t);
+		if (!memo_value_same(&m->args[i], s[i], len[i]))
+			same = false;
+	}
+	if (!same)
+	{
+		for (int i = 0; i < 4; i++)
+			memo_value_store(fcinfo->flinfo->fn_mcxt, &m->args[i], s[i], len[i]);
+		m->exts.generation = 0;
+		m->valid = id_ok(s[0], len[0]) && id_ok(s[1], len[1]) &&
+			rbac_permission_slug_valid(s[2], len[2]) &&
+			rbac_resource_type_slug_valid(s[3], len[3]);
+		m->perm_hash = m->valid ? rbac_hash_slug(s[2], len[2]) : 0;
+	}
+	if (!m->valid)
+		PG_RETURN_BOOL(false);
+	if (rbac_org_answer_get(&m->exts, es, elen, &hash, &result))
+		PG_RETURN_BOOL(result);
+compute:
+	gen = rbac_generation;
+	result = rbac_member_resource_grants(m->args[0].data, m->args[0].len,
+										 m->args[1].data, m->args[1].len,
+										 m->args[2].data, m->args[2].len, m->perm_hash,
+										 m->args[3].data, m->args[3].len, es, elen);
+	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, es, elen, hash, result);
+	PG_RETURN_BOOL(result);
 }
 
 /* State of rbac.organizations_with_permission() across its calls. */

@@ -1,8 +1,10 @@
 /*-------------------------------------------------------------------------
  *
  * principal.c
- *	  rbac.has_permission(permission [, organization]): the check for the
- *	  current request's principal (SPEC 4 and 5.2), which is, in this order:
+ *	  rbac.has_permission(permission [, organization]) and
+ *	  rbac.has_permission(permission, resource type, external id): the
+ *	  checks for the current request's principal (SPEC 4, 5.2 and 7),
+ *	  which is, in this order:
  *
  *	  1. a member: the setting rbac.user_id (+ rbac.organization_id, or the
  *		 organization argument);
@@ -43,6 +45,7 @@
 
 PG_FUNCTION_INFO_V1(rbac_has_permission);
 PG_FUNCTION_INFO_V1(rbac_has_permission_org);
+PG_FUNCTION_INFO_V1(rbac_has_permission_resource);
 PG_FUNCTION_INFO_V1(rbac_set_principal);
 PG_FUNCTION_INFO_V1(rbac_set_principal_roles);
 
@@ -106,6 +109,9 @@ typedef struct PrincipalMemo
 	bool		claims_read;	/* the principal came from (or fell to) claims */
 	MemoValue	claims;
 	MemoValue	perm;
+	MemoValue	type;			/* the resource type (checks on a resource) */
+	bool		perm_valid;		/* checks on a resource: perm and type valid */
+	uint32		perm_hash;
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
 	OrgAnswers	orgs;			/* for this principal and permission */
@@ -496,6 +502,124 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		m->result = principal_grants(&m->principal, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
+}
+
+/*
+ * Does the principal have the permission on the resource?  A member: its
+ * membership in the principal's organization (SPEC 7's rule); roles bound
+ * to an organization: those roles, as assigned on that organization's
+ * root; no organization: false.
+ */
+static bool
+principal_grants_on(const Principal *p, const char *perm, int plen, uint32 phash,
+					const char *type, int tlen, const char *ext, int elen)
+{
+	if (p->invalid || !p->has_org)
+		return false;
+	if (p->member)
+		return rbac_member_resource_grants(p->user, p->user_len, p->org, p->org_len,
+										   perm, plen, phash, type, tlen, ext, elen);
+	return rbac_roles_resource_grants(p->nroles, p->roles, p->roles_len, p->roles_hash,
+									  p->org, p->org_len, perm, plen, phash,
+									  type, tlen, ext, elen);
+}
+
+/*
+ * rbac.has_permission(permission_slug, resource_type_slug, external_id):
+ * answers per external id for the principal, permission and type of the
+ * previous row (or constants), resolved again as has_permission() does.
+ */
+Datum
+rbac_has_permission_resource(PG_FUNCTION_ARGS)
+{
+	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
+	text	   *ext = PG_GETARG_TEXT_PP(2);
+	const char *es = VARDATA_ANY(ext);
+	int			elen = VARSIZE_ANY_EXHDR(ext);
+	text	   *perm;
+	text	   *type;
+	const char *ps;
+	int			plen;
+	const char *ts;
+	int			tlen;
+	const char *claims = NULL;
+	int			claims_len = 0;
+	bool		same_principal;
+	uint32		hash;
+	uint64		gen;
+	bool		result;
+
+	/* the principal as before, permission and type constants: the external id decides */
+	if (m != NULL && m->principal_generation == principal_generation &&
+		(!m->claims_read || claims_watched) &&
+		m->perm.stable && m->perm.set && m->type.stable && m->type.set)
+	{
+		if (!m->perm_valid)
+			PG_RETURN_BOOL(false);
+		if (rbac_org_answer_get(&m->orgs, es, elen, &hash, &result))
+			PG_RETURN_BOOL(result);
+	}
+	perm = PG_GETARG_TEXT_PP(0);
+	type = PG_GETARG_TEXT_PP(1);
+	ps = VARDATA_ANY(perm);
+	plen = VARSIZE_ANY_EXHDR(perm);
+	ts = VARDATA_ANY(type);
+	tlen = VARSIZE_ANY_EXHDR(type);
+
+	if (m == NULL)
+	{
+		m = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PrincipalMemo));
+		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
+									   ALLOCSET_SMALL_SIZES);
+		m->perm.stable = rbac_arg_is_const(fcinfo->flinfo, 0);
+		m->type.stable = rbac_arg_is_const(fcinfo->flinfo, 1);
+		fcinfo->flinfo->fn_extra = m;
+	}
+
+	same_principal = m->principal_generation == principal_generation;
+	if (same_principal && m->claims_read && !claims_watched)
+	{
+		/* claims defined by another module: compare the text */
+		claims = current_claims();
+		claims_len = claims ? (int) strlen(claims) : 0;
+		same_principal = memo_value_same(&m->claims, claims, claims_len);
+	}
+	if (!same_principal)
+	{
+		m->orgs.generation = 0;
+		m->principal_generation = 0;
+		m->claims_read = !(setting_user_id && *setting_user_id) &&
+			!(setting_role && *setting_role) &&
+			setting_jwt_claims == JWT_CLAIMS_TRUSTED;
+		if (m->claims_read && claims == NULL)
+		{
+			claims = current_claims();
+			claims_len = claims ? (int) strlen(claims) : 0;
+		}
+		MemoryContextReset(m->cxt);
+		resolve(m->cxt, &m->principal, m->claims_read ? claims : NULL);
+		if (m->claims_read)
+			memo_value_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
+		m->principal_generation = principal_generation;
+	}
+	if (!memo_value_same(&m->perm, ps, plen) || !memo_value_same(&m->type, ts, tlen))
+	{
+		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
+		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->type, ts, tlen);
+		m->orgs.generation = 0;
+		m->perm_valid = rbac_permission_slug_valid(ps, plen) &&
+			rbac_resource_type_slug_valid(ts, tlen);
+		m->perm_hash = m->perm_valid ? rbac_hash_slug(ps, plen) : 0;
+	}
+	if (!m->perm_valid)
+		PG_RETURN_BOOL(false);
+	if (rbac_org_answer_get(&m->orgs, es, elen, &hash, &result))
+		PG_RETURN_BOOL(result);
+	gen = rbac_generation;
+	result = principal_grants_on(&m->principal, m->perm.data, m->perm.len, m->perm_hash,
+								 m->type.data, m->type.len, es, elen);
+	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, es, elen, hash, result);
+	PG_RETURN_BOOL(result);
 }
 
 /* rbac.has_permission(permission_slug text) */
