@@ -25,11 +25,11 @@ DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel trust json_mutators resources
+	memberships principal privileges hostile parallel trust json_mutators resources resource_checks
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \
-	reindex_concurrently statement_state resource_rules
+	reindex_concurrently statement_state resource_rules resource_eviction
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 TAP_TESTS = 1

@@ -575,6 +575,11 @@ FROM users u, asked a, places p;
 SELECT count(*) AS cases, count(*) FILTER (WHERE granted) AS granted, count(*) FILTER (WHERE direct) AS direct
 FROM truth;
 
+-- the checks (C, through the cache) = the rule, per row
+SELECT count(*) AS user_has_permission_mismatches
+FROM truth x
+WHERE rbac.user_has_permission(x.user_id, x.org, x.slug, x.type, x.ext) IS DISTINCT FROM x.granted;
+
 -- resources_with_permission = the resources of the type on which the rule holds
 SELECT count(*) AS resources_with_permission_mismatches
 FROM users u, asked a, (SELECT DISTINCT org, type FROM places) t
@@ -631,6 +636,7 @@ SELECT rbac.members_with_permission('org_a', 'doc:read', 'folder', 'f3', NULL) A
 SELECT external_id FROM rbac.update_resource('org_a', 'folder', 'f4', parent_type_slug => 'folder', parent_external_id => 'f2');
 SELECT rbac.members_with_permission('org_a', 'doc:read', 'folder', 'f4') AS readers_of_moved_f4,
 	   rbac_oracle.user_has_permission('u3', 'org_a', 'doc:read', 'folder', 'f4') AS oracle_u3;
+SELECT rbac.user_has_permission('u3', 'org_a', 'doc:read', 'folder', 'f4') AS check_u3;
 SELECT external_id FROM rbac.update_resource('org_a', 'folder', 'f4', parent_type_slug => 'project', parent_external_id => 'p2');
 SELECT rbac.members_with_permission('org_a', 'doc:read', 'folder', 'f4') AS readers_of_f4;
 

@@ -630,6 +630,8 @@ SELECT pg_temp.step('assign_role and discovery', 'ok',
 	$$SELECT rbac.effective_permissions('u4'::text, 'org_1'::text, 'folder'::text, 'f2'::text)$$,
 	$$SELECT rbac.permission_matches('doc:*'::text, 'doc:read'::text), rbac.is_valid_external_id('x'::text),
 			 rbac.check_external_id('x'::text)$$,
+	$$SELECT rbac.user_has_permission('u4'::text, 'org_1'::text, 'doc:read'::text, 'folder'::text, 'f2'::text),
+			 rbac.has_permission('doc:read'::text, 'folder'::text, 'f2'::text)$$,
 	$$SELECT rbac.remove_role_assignment('u4'::text, 'org_1'::text, 'f-viewer'::text, 'folder'::text, 'f1'::text)$$);
 SELECT pg_temp.step('members_with_permission bad assignment', '22023',
 	$$SELECT rbac.members_with_permission('org_1'::text, 'doc:read'::text, 'folder'::text, 'f2'::text, 'x'::text)$$);
