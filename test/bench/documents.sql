@@ -1,12 +1,15 @@
--- The protected table: 1M rows over 10,000 organizations.
+-- The protected table: 1M rows over 10,000 organizations, each in one of
+-- the ten projects p0 .. p9 of its organization (resources.sql).
 DROP TABLE IF EXISTS documents;
 CREATE TABLE documents (
 	id integer PRIMARY KEY,
 	org_id text NOT NULL,
+	project_id text NOT NULL,
 	title text NOT NULL
 );
 INSERT INTO documents
-SELECT i, format('org_%s', lpad((1 + i % 10000)::text, 5, '0')), 'document ' || i
+SELECT i, format('org_%s', lpad((1 + i % 10000)::text, 5, '0')), 'p' || (i / 10000) % 10,
+	   'document ' || i
 FROM generate_series(1, 1000000) i;
 VACUUM (ANALYZE, FREEZE) documents;
 ALTER TABLE documents ENABLE ROW LEVEL SECURITY;

@@ -18,4 +18,7 @@ CREATE OR REPLACE FUNCTION bench_floor.f2_even(text, text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_text2_even' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION bench_floor.f3_even(text, text, text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_text3_even' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- the checks on a resource (user, organization, permission, type, external id)
+CREATE OR REPLACE FUNCTION bench_floor.f5(text, text, text, text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text5' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 GRANT USAGE ON SCHEMA bench_floor TO bench_app;

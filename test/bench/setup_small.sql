@@ -18,4 +18,5 @@ SELECT count(*) FROM (
 		   rbac.set_role_permissions('viewer', '{posts:read}')) s;
 
 \i organizations.sql
+\i resources.sql
 \i documents.sql

@@ -41,6 +41,7 @@ PG_FUNCTION_INFO_V1(floor_text3);
 PG_FUNCTION_INFO_V1(floor_textarr_text);
 PG_FUNCTION_INFO_V1(floor_text2_even);
 PG_FUNCTION_INFO_V1(floor_text3_even);
+PG_FUNCTION_INFO_V1(floor_text5);
 
 /* True unless the text starts with the byte 0xff. */
 static inline bool
@@ -116,4 +117,17 @@ floor_text3_even(PG_FUNCTION_ARGS)
 	bool		c = floor_read_text(PG_GETARG_TEXT_PP(2));
 
 	PG_RETURN_BOOL(a && c && floor_read_text(org) && floor_ends_even(org));
+}
+
+/* bench_floor.f5(text, text, text, text, text): the shape of the checks on a resource */
+Datum
+floor_text5(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	bool		b = floor_read_text(PG_GETARG_TEXT_PP(1));
+	bool		c = floor_read_text(PG_GETARG_TEXT_PP(2));
+	bool		d = floor_read_text(PG_GETARG_TEXT_PP(3));
+	bool		e = floor_read_text(PG_GETARG_TEXT_PP(4));
+
+	PG_RETURN_BOOL(a && b && c && d && e);
 }
