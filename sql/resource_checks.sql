@@ -230,6 +230,22 @@ SELECT rbac.has_permission('doc:read', 'folder', 'f1') AS unknown_roles;
 RESET rbac.role;
 RESET rbac.organization_id;
 SELECT rbac.has_permission('doc:read', 'folder', 'f1') AS no_principal;
+-- trusted JWT claims: a member by the user claim, in the claimed organization;
+-- roles by the role claims, bound to it; without an organization claim: false
+SET rbac.jwt_claims = 'trusted';
+SET rbac.jwt_user_claim = 'sub';
+SET request.jwt.claims = '{"sub": "carol", "org_id": "org_a"}';
+SELECT rbac.has_permission('doc:write', 'folder', 'f2') AS jwt_member_f2,
+	   rbac.has_permission('doc:write', 'folder', 'f3') AS jwt_member_f3;
+SET request.jwt.claims = '{"sub": "carol"}';
+SELECT rbac.has_permission('doc:write', 'folder', 'f2') AS jwt_member_no_org;
+RESET rbac.jwt_user_claim;
+SET request.jwt.claims = '{"role": "ws-admin", "org_id": "org_a"}';
+SELECT rbac.has_permission('doc:write', 'folder', 'f3') AS jwt_role_f3;
+SET request.jwt.claims = '{"role": "ws-admin"}';
+SELECT rbac.has_permission('doc:write', 'folder', 'f3') AS jwt_role_no_org;
+RESET request.jwt.claims;
+RESET rbac.jwt_claims;
 
 -- every kind of change, seen at once by the session that makes it and
 -- compared again with the oracle
