@@ -470,6 +470,16 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 			rbac_permission_slug_valid(s[2], len[2]) &&
 			rbac_resource_type_slug_valid(s[3], len[3]);
 		m->perm_hash = m->valid ? rbac_hash_slug(s[2], len[2]) : 0;
+		/*
+		 * Answered without the table, which keeps answers from the next row
+		 * with these arguments on: a policy whose organization changes from
+		 * row to row would otherwise empty and rebuild it on every row.
+		 */
+		if (!m->valid)
+			PG_RETURN_BOOL(false);
+		PG_RETURN_BOOL(rbac_member_resource_grants(s[0], len[0], s[1], len[1],
+												   s[2], len[2], m->perm_hash,
+												   s[3], len[3], es, elen));
 	}
 	if (!m->valid)
 		PG_RETURN_BOOL(false);

@@ -610,6 +610,12 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 		m->perm_valid = rbac_permission_slug_valid(ps, plen) &&
 			rbac_resource_type_slug_valid(ts, tlen);
 		m->perm_hash = m->perm_valid ? rbac_hash_slug(ps, plen) : 0;
+		/* answered without the table, which keeps answers from the next row on */
+		if (!m->perm_valid)
+			PG_RETURN_BOOL(false);
+		PG_RETURN_BOOL(principal_grants_on(&m->principal, m->perm.data, m->perm.len,
+										   m->perm_hash, m->type.data, m->type.len,
+										   es, elen));
 	}
 	if (!m->perm_valid)
 		PG_RETURN_BOOL(false);
