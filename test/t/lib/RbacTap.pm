@@ -209,6 +209,12 @@ EOSQL
 		push @sequences, $rest[0] if $kind eq 'sequence';
 		push @memberships, [@rest] if $kind eq 'membership';
 	}
+	# the checks on a resource, where there are resources (1.1)
+	my $resources = (grep { $_ eq 'resource' } @tables)
+	  && $node->safe_psql($db, 'SELECT count(*) FROM rbac.resource') > 0;
+	my $places =
+	  "(SELECT organization_id::text AS o, resource_type_slug::text AS t, external_id::text AS e "
+	  . "FROM rbac.resource UNION SELECT 'org_acme', 'folder', 'nothing') x";
 
 	my $sql = session_settings();
 
@@ -280,6 +286,11 @@ EOSQL
 	$sql .= lines_sql('check:user_has_permission',
 		[ 'users.u', 'g.o', 'perms.p', 'rbac.user_has_permission(users.u, g.o, perms.p)' ],
 		"$users, " . $orgs->('g') . ", $P");
+	$sql .= lines_sql('check:user_has_permission/resource',
+		[ 'users.u', 'x.o', 'x.t', 'x.e', 'perms.p',
+		  'rbac.user_has_permission(users.u, x.o, perms.p, x.t, x.e)' ],
+		"$users, $places, $P")
+	  if $resources;
 	$sql .= lines_sql('check:organizations_with_permission',
 		[
 			'users.u', 'perms.p',
@@ -333,6 +344,11 @@ EOSQL
 		$sql .= lines_sql('check:has_permission/user+org,arg',
 			[ "current_setting('rbac.user_id')", "current_setting('rbac.organization_id')",
 			  'g.o', 'perms.p', 'rbac.has_permission(perms.p, g.o)' ], "$orglist, $P");
+		$sql .= lines_sql('check:has_permission/user+org,resource',
+			[ "current_setting('rbac.user_id')", "current_setting('rbac.organization_id')",
+			  'x.t', 'x.e', 'perms.p', 'rbac.has_permission(perms.p, x.t, x.e)' ],
+			"$places, $P")
+		  if $resources;
 	}
 	for my $u (sort { $a cmp $b } keys %{ { map { $_->[0] => 1 } @memberships } })
 	{
