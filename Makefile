@@ -18,6 +18,7 @@ OBJS = \
 	src/memo.o \
 	src/check.o \
 	src/claims.o \
+	src/query.o \
 	src/principal.o \
 	src/guard.o
 
@@ -25,7 +26,7 @@ DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel trust json_mutators
+	memberships principal privileges hostile parallel trust json_mutators queries
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \

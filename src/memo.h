@@ -100,6 +100,26 @@ memo_value_same(const MemoValue *v, const char *s, int len)
 	return !v->isnull && v->len == len && rbac_bytes_equal(v->data, s, len);
 }
 
+/*
+ * A compiled permission query (SPEC 9) of a call site: its text, the
+ * program, and each distinct slug's validity and hash.
+ */
+typedef struct QueryProgram
+{
+	char	   *text;			/* the query; the program's slugs point into it */
+	int			len;
+	RbacQuery	q;
+	bool		valid[RBAC_QUERY_MAX_SLUGS];
+	uint32		hash[RBAC_QUERY_MAX_SLUGS];
+} QueryProgram;
+
+/* Checks one slug of a query (valid, with its hash). */
+typedef bool (*QuerySlugCheck) (void *arg, const char *slug, int len, uint32 hash);
+
+extern QueryProgram *rbac_query_compile(MemoryContext cxt, QueryProgram *prog,
+										const char *s, int len);
+extern bool rbac_query_run(const QueryProgram *prog, QuerySlugCheck check, void *arg);
+
 extern void memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len);
 
 extern bool rbac_arg_is_const(FmgrInfo *flinfo, int argno);

@@ -43,6 +43,8 @@
 
 PG_FUNCTION_INFO_V1(rbac_has_permission);
 PG_FUNCTION_INFO_V1(rbac_has_permission_org);
+PG_FUNCTION_INFO_V1(rbac_has_permissions);
+PG_FUNCTION_INFO_V1(rbac_has_permissions_org);
 PG_FUNCTION_INFO_V1(rbac_set_principal);
 PG_FUNCTION_INFO_V1(rbac_set_principal_roles);
 
@@ -109,6 +111,8 @@ typedef struct PrincipalMemo
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
 	OrgAnswers	orgs;			/* for this principal and permission */
+	bool		is_query;		/* a permission query (SPEC 9), not one slug */
+	QueryProgram *prog;
 } PrincipalMemo;
 
 /* assign hook of every principal setting */
@@ -388,9 +392,40 @@ principal_grants(const Principal *p, const char *org, int olen,
 	return false;
 }
 
-/* Shared body of the two has_permission forms. */
+/* What a query's slugs are checked for: the principal, in an organization. */
+typedef struct PrincipalTarget
+{
+	const Principal *p;
+	const char *org;
+	int			olen;
+} PrincipalTarget;
+
+/* QuerySlugCheck of has_permissions */
+static bool
+principal_slug(void *arg, const char *slug, int len, uint32 hash)
+{
+	PrincipalTarget *t = (PrincipalTarget *) arg;
+
+	return principal_grants(t->p, t->org, t->olen, slug, len);
+}
+
+/* The principal's answer for the permission, or for the query. */
+static bool
+principal_answer(const PrincipalMemo *m, const char *org, int olen,
+				 const char *ps, int plen)
+{
+	if (m->is_query)
+	{
+		PrincipalTarget t = {&m->principal, org, olen};
+
+		return rbac_query_run(m->prog, principal_slug, &t);
+	}
+	return principal_grants(&m->principal, org, olen, ps, plen);
+}
+
+/* Shared body of the has_permission and has_permissions forms. */
 static Datum
-has_permission(FunctionCallInfo fcinfo, bool with_org)
+has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 {
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
 	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
@@ -428,6 +463,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
 									   ALLOCSET_SMALL_SIZES);
 		m->perm.stable = rbac_arg_is_const(fcinfo->flinfo, 0);
+		m->is_query = is_query;
 		fcinfo->flinfo->fn_extra = m;
 	}
 
@@ -473,6 +509,12 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 	}
 	if (!memo_value_same(&m->perm, ps, plen))
 	{
+		if (is_query)
+		{
+			/* compiled first: a malformed query raises and is not remembered */
+			m->perm.set = false;
+			m->prog = rbac_query_compile(fcinfo->flinfo->fn_mcxt, m->prog, ps, plen);
+		}
 		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
 		m->orgs.generation = 0;
 	}
@@ -486,14 +528,14 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 
 		if (!rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 		{
-			result = principal_grants(&m->principal, os, olen, ps, plen);
+			result = principal_answer(m, os, olen, ps, plen);
 			rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen,
 								hash, result);
 		}
 		m->result = result;
 	}
 	else
-		m->result = principal_grants(&m->principal, os, olen, ps, plen);
+		m->result = principal_answer(m, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }
@@ -502,14 +544,28 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 Datum
 rbac_has_permission(PG_FUNCTION_ARGS)
 {
-	return has_permission(fcinfo, false);
+	return has_permission(fcinfo, false, false);
 }
 
 /* rbac.has_permission(permission_slug text, organization_id text) */
 Datum
 rbac_has_permission_org(PG_FUNCTION_ARGS)
 {
-	return has_permission(fcinfo, true);
+	return has_permission(fcinfo, true, false);
+}
+
+/* rbac.has_permissions(query text) (SPEC 9) */
+Datum
+rbac_has_permissions(PG_FUNCTION_ARGS)
+{
+	return has_permission(fcinfo, false, true);
+}
+
+/* rbac.has_permissions(query text, organization_id text) (SPEC 9) */
+Datum
+rbac_has_permissions_org(PG_FUNCTION_ARGS)
+{
+	return has_permission(fcinfo, true, true);
 }
 
 /* Set one of rbac's settings for the current transaction only. */
