@@ -45,6 +45,7 @@ PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 typedef struct CheckMemo
 {
 	uint64		generation;		/* cache generation of the answer; 0 = none */
+	RbacSnapId	snap;			/* the snapshot of the answer */
 	bool		result;
 	MemoValue	args[MEMO_NARGS];
 	/* the requested permission, validated and hashed */
@@ -229,10 +230,10 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 		uint32		hash;
 		bool		result;
 
-		if (!with_org)
+		if (!with_org && rbac_snap_is(&m->snap))
 			PG_RETURN_BOOL(m->result);
 		/* the same role and permission: the organization's answer, if known */
-		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
 
@@ -241,6 +242,7 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 	if (!same_role)
 		memo_store_role(fcinfo, m, rs, rlen);
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	if (!m->role_valid || !m->perm_valid)
 		m->result = false;
@@ -348,10 +350,10 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 
 	if (m->generation == rbac_generation && same_roles && same_perm)
 	{
-		if (!with_org)
+		if (!with_org && rbac_snap_is(&m->snap))
 			PG_RETURN_BOOL(m->result);
 		/* the same roles and permission: the organization's answer, if known */
-		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
 
@@ -365,6 +367,7 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 		m->orgs.generation = 0;
 	}
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 		;
@@ -459,6 +462,7 @@ user_has_permission(FunctionCallInfo fcinfo, bool is_query)
 		m->role_valid = id_ok(us, ulen);
 	}
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	m->result = m->role_valid && m->perm_valid &&
 		check_org(fcinfo, m, true, us, ulen, os, olen, ps, plen);

@@ -39,12 +39,15 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(rbac_has_permission);
 PG_FUNCTION_INFO_V1(rbac_has_permission_org);
 PG_FUNCTION_INFO_V1(rbac_has_permissions);
 PG_FUNCTION_INFO_V1(rbac_has_permissions_org);
+PG_FUNCTION_INFO_V1(rbac_current_principal);
 PG_FUNCTION_INFO_V1(rbac_set_principal);
 PG_FUNCTION_INFO_V1(rbac_set_principal_roles);
 
@@ -69,15 +72,6 @@ static char *setting_jwt_roles_claim = NULL;
 static char *setting_jwt_organization_claim = NULL;
 static char *setting_jwt_user_claim = NULL;
 
-/*
- * request.jwt.claims is PostgREST's setting, a placeholder that no module
- * defines.  rbac defines it (as PostgreSQL's placeholders are, user-settable,
- * keeping any value already set) so that its assign hook tells when the
- * claims change; if another module defined it first, the claims text is
- * compared on every call instead.
- */
-static char *setting_claims = NULL;
-static bool claims_watched = false;
 
 /* bumped whenever a setting the principal depends on changes */
 static uint64 principal_generation = 1;
@@ -103,6 +97,7 @@ typedef struct Principal
 typedef struct PrincipalMemo
 {
 	uint64		generation;		/* rbac_generation of the answer; 0 = none */
+	RbacSnapId	snap;			/* the snapshot of the answer */
 	bool		result;
 	uint64		principal_generation;	/* of the resolved principal; 0 = none */
 	bool		claims_read;	/* the principal came from (or fell to) claims */
@@ -187,26 +182,29 @@ rbac_principal_init(void)
 				   "organization, with the roles rbac's tables give it.",
 				   &setting_jwt_user_claim, "", check_claim_name);
 	MarkGUCPrefixReserved("rbac");
-
-	if (GetConfigOption("request.jwt.claims", true, false) == NULL ||
-		(GetConfigOptionFlags("request.jwt.claims", true) & GUC_CUSTOM_PLACEHOLDER) != 0)
-	{
-		DefineCustomStringVariable("request.jwt.claims",
-								   "The JWT claims of the current request, as PostgREST sets them.",
-								   "Read by rbac.has_permission() when rbac.jwt_claims is trusted.",
-								   &setting_claims, "", PGC_USERSET, 0,
-								   NULL, principal_assign, NULL);
-		claims_watched = true;
-	}
 }
 
 /* The claims text of the current request, or NULL. */
 static const char *
 current_claims(void)
 {
-	if (claims_watched)
-		return setting_claims;
 	return GetConfigOption("request.jwt.claims", true, false);
+}
+
+/*
+ * Are the claims what the memo holds?  request.jwt.claims is PostgREST's
+ * placeholder, not a setting of rbac's (defining it would turn its NULL in
+ * a session that never set it into an empty string), so no assign hook
+ * tells of a change: the text is compared, without strlen.
+ */
+static inline bool
+claims_same(const MemoValue *v, const char *claims)
+{
+	if (!v->set)
+		return false;
+	if (claims == NULL)
+		return v->isnull;
+	return !v->isnull && memcmp(v->data, claims, v->len) == 0 && claims[v->len] == '\0';
 }
 
 /* A copy of n bytes in cxt, NUL-terminated. */
@@ -444,7 +442,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 	 * from rbac's settings as before: the call site's table answers.
 	 */
 	if (m != NULL && org != NULL && m->principal_generation == principal_generation &&
-		(!m->claims_read || claims_watched) && m->generation == rbac_generation &&
+		!m->claims_read && m->generation == rbac_generation &&
 		m->perm.stable && m->perm.set)
 	{
 		uint32		hash;
@@ -468,12 +466,10 @@ has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 	}
 
 	same_principal = m->principal_generation == principal_generation;
-	if (same_principal && m->claims_read && !claims_watched)
+	if (same_principal && m->claims_read)
 	{
-		/* claims defined by another module: compare the text */
 		claims = current_claims();
-		claims_len = claims ? (int) strlen(claims) : 0;
-		same_principal = memo_value_same(&m->claims, claims, claims_len);
+		same_principal = claims_same(&m->claims, claims);
 	}
 	if (same_principal && m->generation == rbac_generation &&
 		memo_value_same(&m->perm, ps, plen))
@@ -482,7 +478,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 		bool		result;
 
 		/* the same principal and permission: the organization decides */
-		if (org == NULL)
+		if (org == NULL && rbac_snap_is(&m->snap))
 			PG_RETURN_BOOL(m->result);
 		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
@@ -497,14 +493,14 @@ has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 			!(setting_role && *setting_role) &&
 			setting_jwt_claims == JWT_CLAIMS_TRUSTED;
 		if (m->claims_read && claims == NULL)
-		{
 			claims = current_claims();
-			claims_len = claims ? (int) strlen(claims) : 0;
-		}
 		MemoryContextReset(m->cxt);
 		resolve(m->cxt, &m->principal, m->claims_read ? claims : NULL);
 		if (m->claims_read)
+		{
+			claims_len = claims ? (int) strlen(claims) : 0;
 			memo_value_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
+		}
 		m->principal_generation = principal_generation;
 	}
 	if (!memo_value_same(&m->perm, ps, plen))
@@ -519,6 +515,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 		m->orgs.generation = 0;
 	}
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	if (org != NULL)
 	{
@@ -661,4 +658,70 @@ rbac_set_principal_roles(PG_FUNCTION_ARGS)
 	set_local("rbac.organization_id", org);
 	set_local("rbac.user_id", "");
 	PG_RETURN_VOID();
+}
+
+/* Append a JSON string of n bytes (or null). */
+static void
+json_string(StringInfo buf, const char *s, int n)
+{
+	char	   *z;
+
+	if (s == NULL)
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	z = pnstrdup(s, n);
+	escape_json(buf, z);
+	pfree(z);
+}
+
+/*
+ * rbac.current_principal(): the principal rbac.has_permission() would use
+ * now, resolved by the same code, as jsonb (for rbac.explain()): where it
+ * came from, the member or the roles, the organization it is bound to, and
+ * whether it can be granted anything at all.
+ */
+Datum
+rbac_current_principal(PG_FUNCTION_ARGS)
+{
+	bool		has_user = setting_user_id && *setting_user_id;
+	bool		has_role = !has_user && setting_role && *setting_role;
+	bool		use_claims = !has_user && !has_role &&
+		setting_jwt_claims == JWT_CLAIMS_TRUSTED;
+	const char *claims = use_claims ? current_claims() : NULL;
+	const char *raw_claims = current_claims();
+	Principal	p;
+	StringInfoData buf;
+	const char *source;
+
+	resolve(CurrentMemoryContext, &p, claims);
+	if (has_user)
+		source = "rbac.user_id";
+	else if (has_role)
+		source = "rbac.role";
+	else if (use_claims && claims && *claims)
+		source = "request.jwt.claims";
+	else
+		source = "none";
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"source\": ");
+	escape_json(&buf, source);
+	appendStringInfo(&buf, ", \"member\": %s, \"user_id\": ", p.member ? "true" : "false");
+	json_string(&buf, p.member ? p.user : NULL, p.user_len);
+	appendStringInfoString(&buf, ", \"roles\": [");
+	for (int i = 0; i < p.nroles; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		json_string(&buf, p.roles[i], p.roles_len[i]);
+	}
+	appendStringInfoString(&buf, "], \"organization_id\": ");
+	json_string(&buf, p.has_org ? p.org : NULL, p.org_len);
+	appendStringInfo(&buf, ", \"usable\": %s, \"jwt_claims\": \"%s\", \"claims_set\": %s}",
+					 (!p.invalid && (p.member || p.nroles > 0)) ? "true" : "false",
+					 setting_jwt_claims == JWT_CLAIMS_TRUSTED ? "trusted" : "ignored",
+					 (raw_claims && *raw_claims) ? "true" : "false");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
