@@ -18,6 +18,7 @@ OBJS = \
 	src/memo.o \
 	src/check.o \
 	src/claims.o \
+	src/query.o \
 	src/principal.o \
 	src/guard.o
 
@@ -25,11 +26,12 @@ DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel trust json_mutators resources resource_checks
+	memberships principal privileges hostile parallel trust json_mutators resources resource_checks \
+	queries memo_snapshot
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \
-	reindex_concurrently statement_state resource_rules resource_eviction
+	reindex_concurrently statement_state resource_rules resource_eviction snapshot_edges
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 TAP_TESTS = 1
@@ -41,6 +43,10 @@ PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object depends on every header of src/ (PGXS tracks no header
+# dependencies without --enable-depend)
+$(OBJS): $(wildcard src/*.h)
 
 .PHONY: demo test deps
 deps:

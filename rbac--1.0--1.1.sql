@@ -3331,3 +3331,42 @@ END
 $$;
 COMMENT ON FUNCTION rbac.list_resources_json(text, text, text, text, integer, text, text, text) IS
 'rbac.list_resources as a WorkOS list: {"object": "list", "data": [...], "list_metadata": {"before", "after"}} (after: the cursor of the next page, null on the last; before: of the previous page, null on the first)';
+-- Permission queries (SPEC 9): Unkey's syntax, permission slugs joined by
+-- AND / OR with parentheses, parsed in C (src/query.c) once per call site
+-- into a small program whose slugs are each checked with SPEC 3's rules
+-- through the same cache; the answer is remembered per organization like
+-- the single-slug checks'.  A malformed query raises 42601 naming the
+-- character; a malformed slug inside a well-formed query is false.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.has_permissions(query text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_has_permissions'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.has_permissions(text) IS
+'true if the current request''s principal satisfies the permission query (slugs joined by AND / OR, parentheses; AND binds tighter), each slug checked as rbac.has_permission(text) does; a malformed query raises 42601';
+
+CREATE FUNCTION rbac.has_permissions(query text, organization_id text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_has_permissions_org'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.has_permissions(text, text) IS
+'true if the current request''s principal satisfies the permission query in the organization, each slug checked as rbac.has_permission(text, text) does; a malformed query raises 42601';
+
+CREATE FUNCTION rbac.role_has_permissions(role_slug text, query text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_role_has_permissions'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.role_has_permissions(text, text) IS
+'true if the environment role satisfies the permission query, each slug checked as rbac.role_has_permission(text, text) does; a malformed query raises 42601';
+
+CREATE FUNCTION rbac.role_has_permissions(role_slug text, query text, organization_id text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_role_has_permissions_org'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.role_has_permissions(text, text, text) IS
+'true if the role named in the organization satisfies the permission query, each slug checked as rbac.role_has_permission(text, text, text) does; a malformed query raises 42601';
+
+CREATE FUNCTION rbac.user_has_permissions(user_id text, organization_id text, query text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_user_has_permissions'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.user_has_permissions(text, text, text) IS
+'true if the user''s membership in the organization satisfies the permission query, each slug checked as rbac.user_has_permission(text, text, text) does; a malformed query raises 42601';

@@ -280,13 +280,16 @@ SELECT pg_temp.err($$SELECT rbac.user_has_permission('alice', 'org_1', 'document
 RESET ROLE;
 
 --
--- request.jwt.claims stays what PostgreSQL's placeholders are (anyone may
--- set it; what it counts for is rbac.jwt_claims' business), now defined by
--- rbac so that a change reaches every call site without comparing the text
--- on each call: a claims change between two rows of one statement is seen
--- (no ORDER BY: it would evaluate the check below the sort, before set_config)
+-- request.jwt.claims stays PostgREST's placeholder: rbac does not define it
+-- (that would turn its NULL in a session that never set it into '', and
+-- current_setting(...)::jsonb into an error), and a claims change between
+-- two rows of one statement is seen (no ORDER BY: it would evaluate the
+-- check below the sort, before set_config)
 --
-SELECT context, vartype, boot_val FROM pg_settings WHERE name = 'request.jwt.claims';
+\c
+SELECT rbac.role_has_permission('editor', 'documents:read') AS rbac_loaded,
+	   current_setting('request.jwt.claims', true) IS NULL AS claims_null,
+	   current_setting('request.jwt.claims', true)::jsonb IS NULL AS cast_ok;
 SET rbac.jwt_claims = 'trusted';
 SELECT v.n, set_config('request.jwt.claims', v.c, true) IS NOT NULL AS set,
 	   rbac.has_permission('documents:write') AS can_write

@@ -53,6 +53,7 @@
  */
 #include "cache.h"
 #include "keytab.h"
+#include "memo.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"
@@ -72,6 +73,7 @@
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "funcapi.h"
 #include "storage/lmgr.h"
 #include "access/parallel.h"
@@ -85,6 +87,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
+#include "utils/timestamp.h"
 
 /*
  * Signatures.  A change to a key reaches other backends as a relcache
@@ -106,6 +109,11 @@ typedef enum
 } SigKind;
 
 #define SIG_BIT					0x80000000U
+/* the key of the signatures' hash: the same in every backend */
+#define SIG_KEY					UINT64CONST(0x5BD1E9955BD1E995)
+
+/* this backend's key of its tables' hash (keytab.h) */
+uint64		rbac_hash_seed = 0;
 
 static inline uint32
 sig_of(SigKind kind, uint32 keyhash)
@@ -120,11 +128,19 @@ sig_of(SigKind kind, uint32 keyhash)
  * (for its entry and its signature).
  */
 static inline uint32
+resource_key_hash_keyed(const char *org, int olen, const char *type, int tlen,
+						const char *ext, int elen, uint64 key)
+{
+	return rbac_hash_pair_keyed(org, olen, type, tlen, key) ^
+		(rbac_hash_bytes_keyed(ext, elen, key) * 0x27D4EB2FU + 0x165667B1U);
+}
+
+/* ... with this backend's key, for its tables */
+static inline uint32
 resource_key_hash(const char *org, int olen, const char *type, int tlen,
 				  const char *ext, int elen)
 {
-	return rbac_hash_pair(org, olen, type, tlen) ^
-		(rbac_hash_bytes(ext, elen) * 0x27D4EB2FU + 0x165667B1U);
+	return resource_key_hash_keyed(org, olen, type, tlen, ext, elen, rbac_hash_seed);
 }
 
 /* The grants of one role, as the checks need them. */
@@ -236,7 +252,7 @@ typedef struct RbacPermType
 /* signatures noted before the next lookup; more and the cache starts over */
 #define RBAC_PENDING_MAX		8192
 /* keys one transaction sends per table; more and it sends one full reset */
-#define RBAC_KEYED_MAX			256
+#define RBAC_KEYED_MAX			64
 
 /* rbac's tables, as the extension creates them */
 typedef enum
@@ -518,14 +534,15 @@ static uint64 start_epoch = 0;
 static LocalTransactionId inval_lxid = InvalidLocalTransactionId;
 static CommandId inval_cid = InvalidCommandId;
 
-/* A snapshot, as far as the cache tells snapshots apart. */
+/*
+ * A snapshot, as far as the cache tells snapshots apart: what it sees
+ * (memo.h's RbacSnapId, which tells apart two snapshots that one address
+ * held in turn), and the snapshot itself for snapshot_epoch().
+ */
 typedef struct SnapKey
 {
 	Snapshot	snap;
-	TransactionId xmin;
-	TransactionId xmax;
-	CommandId	curcid;
-	LocalTransactionId lxid;
+	RbacSnapId	id;
 } SnapKey;
 
 /* The last snapshot judged by snapshot_epoch(), and the verdict. */
@@ -540,6 +557,7 @@ static struct
 static uint64 query_epoch;		/* the newest epoch its snapshot sees */
 static bool query_current;		/* it sees every epoch: all shared entries do */
 static SnapKey overlay_key;		/* the snapshot the overlay holds entries of */
+static SnapKey last_key;		/* the snapshot of the last lookup */
 
 /* The snapshot the entry being loaded is read under (NULL: catalog snapshot). */
 static Snapshot load_snapshot = NULL;
@@ -582,7 +600,6 @@ static struct
 /* The transaction sending keyed messages, and how many. */
 static LocalTransactionId keyed_lxid = InvalidLocalTransactionId;
 static int	keyed_count = 0;
-static uint32 keyed_full = 0;	/* tables that got a full reset instead */
 
 PG_FUNCTION_INFO_V1(rbac_invalidate_cache);
 PG_FUNCTION_INFO_V1(rbac_cache_statistics);
@@ -597,14 +614,20 @@ rbac_relcache_callback(Datum arg, Oid relid)
 {
 	bool		full = (relid == InvalidOid);
 
+	/*
+	 * One of rbac's tables (whatever its OID: a cluster past 2^31 OIDs has
+	 * tables in the signatures' range; a signature equal to a table's OID
+	 * only costs a spurious reset), or, until the catalog is looked up
+	 * again, any relation: a full reset.  Other relations below 2^31 are
+	 * not ours.
+	 */
+	for (int i = 0; i < (int) RBAC_NTABLES && !full && catalog.valid; i++)
+		full = (catalog.tables[i] == relid);
 	if (!full && relid < SIG_BIT)
 	{
-		/* until the catalog is looked up again, any relation may be ours */
-		full = !catalog.valid;
-		for (int i = 0; i < (int) RBAC_NTABLES && !full; i++)
-			full = (catalog.tables[i] == relid);
-		if (!full)
+		if (catalog.valid)
 			return;
+		full = true;
 	}
 	epoch++;
 	stats.invalidations++;
@@ -636,6 +659,8 @@ rbac_relcache_callback(Datum arg, Oid relid)
 void
 rbac_cache_init(void)
 {
+	if (!pg_strong_random(&rbac_hash_seed, sizeof(rbac_hash_seed)))
+		rbac_hash_seed = ((uint64) MyProcPid << 32) ^ (uint64) GetCurrentTimestamp();
 	CacheRegisterRelcacheCallback(rbac_relcache_callback, (Datum) 0);
 }
 
@@ -702,44 +727,44 @@ row_signatures(RbacTable t, HeapTuple tup, TupleDesc desc, uint32 sig[2])
 				return 0;
 			if (!column_hash(tup, desc, C_ROLE_ORG, &a, &alen))
 				alen = -1;
-			sig[0] = sig_of(SIG_ROLE, rbac_hash_pair(a, alen, b, blen));
+			sig[0] = sig_of(SIG_ROLE, rbac_hash_pair_keyed(a, alen, b, blen, SIG_KEY));
 			return 1;
 		case T_ROLE_PERMISSION:
 			if (!column_hash(tup, desc, C_RP_ROLE, &a, &alen))
 				return 0;
-			sig[0] = sig_of(SIG_ROLE_ID, rbac_hash_bytes(a, alen));
+			sig[0] = sig_of(SIG_ROLE_ID, rbac_hash_bytes_keyed(a, alen, SIG_KEY));
 			return 1;
 		case T_MEMBERSHIP:
 			if (!column_hash(tup, desc, C_M_USER, &a, &alen) ||
 				!column_hash(tup, desc, C_M_ORG, &b, &blen))
 				return 0;
-			sig[0] = sig_of(SIG_MEMBER, rbac_hash_pair(a, alen, b, blen));
+			sig[0] = sig_of(SIG_MEMBER, rbac_hash_pair_keyed(a, alen, b, blen, SIG_KEY));
 			return 1;
 		case T_MEMBERSHIP_ROLE:
 			if (!column_hash(tup, desc, C_MR_MEMBERSHIP, &a, &alen))
 				return 0;
-			sig[0] = sig_of(SIG_MEMBERSHIP, rbac_hash_bytes(a, alen));
+			sig[0] = sig_of(SIG_MEMBERSHIP, rbac_hash_bytes_keyed(a, alen, SIG_KEY));
 			return 1;
 		case T_PERMISSION:
 			if (!column_hash(tup, desc, C_P_SLUG, &a, &alen))
 				return 0;
-			sig[0] = sig_of(SIG_PERMISSION, rbac_hash_slug(a, alen));
+			sig[0] = sig_of(SIG_PERMISSION, rbac_hash_bytes_keyed(a, alen, SIG_KEY));
 			return 1;
 		case T_RESOURCE:
 			if (!column_hash(tup, desc, C_R_ORG, &a, &alen) ||
 				!column_hash(tup, desc, C_R_TYPE, &b, &blen) ||
 				!column_hash(tup, desc, C_R_EXT, &c, &clen))
 				return 0;
-			sig[0] = sig_of(SIG_RESOURCE, resource_key_hash(a, alen, b, blen, c, clen));
+			sig[0] = sig_of(SIG_RESOURCE, resource_key_hash_keyed(a, alen, b, blen, c, clen, SIG_KEY));
 			if (!column_hash(tup, desc, C_R_ID, &a, &alen))
 				return 0;
-			sig[1] = sig_of(SIG_RESOURCE_ID, rbac_hash_bytes(a, alen));
+			sig[1] = sig_of(SIG_RESOURCE_ID, rbac_hash_bytes_keyed(a, alen, SIG_KEY));
 			return 2;
 		case T_ROLE_ASSIGNMENT:
 			/* a membership's assignments are part of its entry */
 			if (!column_hash(tup, desc, C_RA_MEMBERSHIP, &a, &alen))
 				return 0;
-			sig[0] = sig_of(SIG_MEMBERSHIP, rbac_hash_bytes(a, alen));
+			sig[0] = sig_of(SIG_MEMBERSHIP, rbac_hash_bytes_keyed(a, alen, SIG_KEY));
 			return 1;
 		default:
 			return 0;
@@ -776,10 +801,7 @@ send_keys(TriggerData *td)
 	{
 		keyed_lxid = MyProc->lxid;
 		keyed_count = 0;
-		keyed_full = 0;
 	}
-	if (keyed_full & (1U << t))
-		return true;			/* the table's full reset covers this row */
 
 	tuples[0] = td->tg_trigtuple;
 	tuples[1] = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : NULL;
@@ -803,11 +825,13 @@ send_keys(TriggerData *td)
 				sigs[n++] = sig[j];
 		}
 	}
+	/*
+	 * Over the budget: this row sends the table's full reset (again for every
+	 * such row: PostgreSQL keeps one per command, and a rolled-back
+	 * subtransaction takes its own away with it).
+	 */
 	if (keyed_count + n > RBAC_KEYED_MAX)
-	{
-		keyed_full |= (1U << t);
 		return false;
-	}
 	for (int i = 0; i < n; i++)
 		send_signature(sigs[i]);
 	keyed_count += n;
@@ -834,30 +858,22 @@ rbac_invalidate_cache(PG_FUNCTION_ARGS)
 	return PointerGetDatum(NULL);
 }
 
-/* The key of a snapshot (snap NULL: the catalog snapshot, no key). */
+/* The key of the active snapshot (snap NULL: none, the catalog snapshot). */
 static SnapKey
-snap_key(Snapshot snap)
+snap_key(void)
 {
 	SnapKey		k;
 
-	memset(&k, 0, sizeof(k));
-	k.snap = snap;
-	k.lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
-	if (snap != NULL)
-	{
-		k.xmin = snap->xmin;
-		k.xmax = snap->xmax;
-		k.curcid = snap->curcid;
-	}
+	k.snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+	rbac_snap_id(&k.id);
 	return k;
 }
 
-/* Are these the same snapshot? */
+/* Do these keys see the same rows? */
 static bool
 snap_key_equal(const SnapKey *a, const SnapKey *b)
 {
-	return a->snap == b->snap && a->xmin == b->xmin && a->xmax == b->xmax &&
-		a->curcid == b->curcid && a->lxid == b->lxid;
+	return rbac_snap_id_equal(&a->id, &b->id);
 }
 
 /* The transactions a snapshot sees as running (in recovery: subxip). */
@@ -949,7 +965,7 @@ snapshot_epoch(const SnapKey *k)
 
 		if (r->epoch == 0)
 			break;
-		if (k->lxid == r->lxid && r->cid != InvalidCommandId && k->curcid < r->cid)
+		if (k->id.lxid == r->lxid && r->cid != InvalidCommandId && k->id.curcid < r->cid)
 			continue;
 		if (sees_all_of(k->snap, &r->snap))
 		{
@@ -957,9 +973,9 @@ snapshot_epoch(const SnapKey *k)
 			break;
 		}
 	}
-	if (k->lxid == start_lxid && start_epoch > sees && !IsolationUsesXactSnapshot() &&
+	if (k->id.lxid == start_lxid && start_epoch > sees && !IsolationUsesXactSnapshot() &&
 		!IsParallelWorker() &&
-		!(k->lxid == inval_lxid && inval_cid != InvalidCommandId && k->curcid < inval_cid))
+		!(k->id.lxid == inval_lxid && inval_cid != InvalidCommandId && k->id.curcid < inval_cid))
 		sees = start_epoch;
 	verdict.key = *k;
 	verdict.epoch = epoch;
@@ -1105,8 +1121,16 @@ static void
 cache_reset(void)
 {
 	if (cache_cxt == NULL)
+	{
 		cache_cxt = AllocSetContextCreate(CacheMemoryContext, "rbac cache",
 										  ALLOCSET_DEFAULT_SIZES);
+		/*
+		 * What changed before this backend listened is unknown: a snapshot
+		 * may share entries only once it sees a reference taken from now on
+		 * (an imported older snapshot does not).
+		 */
+		full_epoch = epoch;
+	}
 	else
 	{
 		MemoryContextReset(cache_cxt);
@@ -1306,8 +1330,19 @@ apply_pending(void)
 static bool
 cache_enter(void)
 {
-	SnapKey		key = snap_key(ActiveSnapshotSet() ? GetActiveSnapshot() : NULL);
+	SnapKey		key = snap_key();
 
+	/*
+	 * A new snapshot: first read what other backends committed, as a
+	 * statement's first table lock would (a check whose entries are all
+	 * cached takes no lock, and would otherwise answer the next statement of
+	 * a transaction from before a change that statement's SQL sees).
+	 */
+	if (!snap_key_equal(&key, &last_key))
+	{
+		AcceptInvalidationMessages();
+		last_key = key;
+	}
 	if (!catalog_lookup())
 		return false;
 	if (cache_cxt == NULL || pending_full || cache_entries() >= RBAC_CACHE_MAX_ENTRIES)
@@ -1498,7 +1533,7 @@ id_signature(SigKind kind, Datum id)
 {
 	text	   *t = DatumGetTextPP(id);
 
-	return sig_of(kind, rbac_hash_bytes(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+	return sig_of(kind, rbac_hash_bytes_keyed(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), SIG_KEY));
 }
 
 /* Read one role and its grants from the catalog into a new entry. */
@@ -1577,7 +1612,7 @@ role_lookup(const char *org, int orglen, const char *slug, int slen,
 	if (olen > 0)
 		memcpy(r->key, org, olen);
 	memcpy(r->key + olen, slug, slen);
-	r->sig[0] = sig_of(SIG_ROLE, hash);
+	r->sig[0] = sig_of(SIG_ROLE, rbac_hash_pair_keyed(org, orglen, slug, slen, SIG_KEY));
 	/* an error leaves r to the reset that the entry point then asks for */
 	load_role(r, org, orglen, slug, slen);
 
@@ -1744,7 +1779,7 @@ member_lookup(const char *user, int ulen, const char *org, int olen)
 	m->olen = olen;
 	memcpy(m->key, user, ulen);
 	memcpy(m->key + ulen, org, olen);
-	m->sig[0] = sig_of(SIG_MEMBER, hash);
+	m->sig[0] = sig_of(SIG_MEMBER, rbac_hash_pair_keyed(user, ulen, org, olen, SIG_KEY));
 	load_member(m, user, ulen, org, olen);
 
 	to_shared = (s == NULL && member_usable(m));
@@ -2006,7 +2041,8 @@ load_resource(RbacResource *r, const char *org, int olen, const char *type, int 
 	stats.loads++;
 	c->depth = 0;
 	c->nsig = 0;
-	c->sig[c->nsig++] = sig_of(SIG_RESOURCE, key_hash);
+	c->sig[c->nsig++] = sig_of(SIG_RESOURCE,
+							   resource_key_hash_keyed(org, olen, type, tlen, ext, elen, SIG_KEY));
 	if (catalog.resources)
 	{
 		scan_text_keys(I_R_KEY, values, resource_row, &row);
@@ -2124,7 +2160,7 @@ permtype_lookup(const char *slug, int slen, uint32 slug_hash)
 	p = MemoryContextAllocZero(cache_cxt, offsetof(RbacPermType, key) + slen);
 	p->slen = slen;
 	memcpy(p->key, slug, slen);
-	p->sig = sig_of(SIG_PERMISSION, slug_hash);
+	p->sig = sig_of(SIG_PERMISSION, rbac_hash_bytes_keyed(slug, slen, SIG_KEY));
 	stats.loads++;
 	values[0] = text_datum(slug, slen);
 	scan_text_keys(I_P_SLUG, values, permission_type, &type);

@@ -37,6 +37,9 @@ PG_FUNCTION_INFO_V1(rbac_roles_have_permission);
 PG_FUNCTION_INFO_V1(rbac_roles_have_permission_org);
 PG_FUNCTION_INFO_V1(rbac_user_has_permission);
 PG_FUNCTION_INFO_V1(rbac_user_has_permission_resource);
+PG_FUNCTION_INFO_V1(rbac_role_has_permissions);
+PG_FUNCTION_INFO_V1(rbac_role_has_permissions_org);
+PG_FUNCTION_INFO_V1(rbac_user_has_permissions);
 PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 
 #define MEMO_NARGS 3
@@ -45,6 +48,7 @@ PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 typedef struct CheckMemo
 {
 	uint64		generation;		/* cache generation of the answer; 0 = none */
+	RbacSnapId	snap;			/* the snapshot of the answer */
 	bool		result;
 	MemoValue	args[MEMO_NARGS];
 	/* the requested permission, validated and hashed */
@@ -60,6 +64,9 @@ typedef struct CheckMemo
 	uint32	   *role_hashes;
 	/* answers per organization for the current role and permission */
 	OrgAnswers	orgs;
+	/* a permission query (SPEC 9) instead of one permission */
+	bool		is_query;
+	QueryProgram *prog;
 } CheckMemo;
 
 /*
@@ -93,10 +100,21 @@ static void
 memo_store_perm(FunctionCallInfo fcinfo, CheckMemo *m, int argno,
 				const char *perm, int plen)
 {
+	if (m->is_query)
+	{
+		/* compiled first: a malformed query raises and is not remembered */
+		m->args[argno].set = false;
+		m->prog = rbac_query_compile(fcinfo->flinfo->fn_mcxt, m->prog, perm, plen);
+		m->perm_valid = true;
+		m->perm_hash = 0;
+	}
+	else
+	{
+		m->perm_valid = rbac_permission_slug_valid(perm, plen);
+		m->perm_hash = m->perm_valid ? rbac_hash_slug(perm, plen) : 0;
+	}
 	memo_store(fcinfo, &m->args[argno], perm, plen);
 	m->orgs.generation = 0;
-	m->perm_valid = rbac_permission_slug_valid(perm, plen);
-	m->perm_hash = m->perm_valid ? rbac_hash_slug(perm, plen) : 0;
 }
 
 /* Is this a plausible user or organization id (1 to 128 characters)? */
@@ -126,11 +144,42 @@ memo_store_role(FunctionCallInfo fcinfo, CheckMemo *m, const char *role, int rle
 	m->role_hash = m->role_valid ? rbac_hash_slug(role, rlen) : 0;
 }
 
-/* The answer for a role (or, for a member check, a user) in an organization. */
+/* What a query's slugs are checked for: a role, or a user's membership. */
+typedef struct QueryTarget
+{
+	bool		member;
+	const char *rs;
+	int			rlen;
+	uint32		role_hash;
+	const char *os;
+	int			olen;
+} QueryTarget;
+
+/* QuerySlugCheck of the role and member checks */
+static bool
+query_slug(void *arg, const char *slug, int len, uint32 hash)
+{
+	QueryTarget *t = (QueryTarget *) arg;
+
+	if (t->member)
+		return check_member(t->rs, t->rlen, t->os, t->olen, slug, len, hash);
+	return rbac_check_role(t->rs, t->rlen, t->role_hash, t->os, t->olen, slug, len, hash);
+}
+
+/*
+ * The answer for a role (or, for a member check, a user) in an
+ * organization: of the permission, or of the query.
+ */
 static bool
 answer(const CheckMemo *m, bool member, const char *rs, int rlen,
 	   const char *os, int olen, const char *ps, int plen)
 {
+	if (m->is_query)
+	{
+		QueryTarget t = {member, rs, rlen, m->role_hash, os, olen};
+
+		return rbac_query_run(m->prog, query_slug, &t);
+	}
 	if (member)
 		return check_member(rs, rlen, os, olen, ps, plen, m->perm_hash);
 	return rbac_check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
@@ -159,7 +208,7 @@ check_org(FunctionCallInfo fcinfo, CheckMemo *m, bool member,
 
 /* Shared body of the two role_has_permission forms. */
 static Datum
-role_has_permission(FunctionCallInfo fcinfo, bool with_org)
+role_has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 {
 	text	   *role = PG_GETARG_TEXT_PP(0);
 	text	   *perm = PG_GETARG_TEXT_PP(1);
@@ -171,19 +220,23 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : -1;
 	CheckMemo  *m = get_memo(fcinfo, with_org ? 3 : 2, NULL);
-	bool		same_role = memo_value_same(&m->args[0], rs, rlen);
-	bool		same_perm = memo_value_same(&m->args[1], ps, plen);
+	bool		same_role;
+	bool		same_perm;
 	uint64		gen;
+
+	m->is_query = is_query;
+	same_role = memo_value_same(&m->args[0], rs, rlen);
+	same_perm = memo_value_same(&m->args[1], ps, plen);
 
 	if (m->generation == rbac_generation && same_role && same_perm)
 	{
 		uint32		hash;
 		bool		result;
 
-		if (!with_org)
+		if (!with_org && rbac_snap_is(&m->snap))
 			PG_RETURN_BOOL(m->result);
 		/* the same role and permission: the organization's answer, if known */
-		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
 
@@ -192,13 +245,14 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 	if (!same_role)
 		memo_store_role(fcinfo, m, rs, rlen);
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	if (!m->role_valid || !m->perm_valid)
 		m->result = false;
 	else if (with_org)
 		m->result = check_org(fcinfo, m, false, rs, rlen, os, olen, ps, plen);
 	else
-		m->result = rbac_check_role(rs, rlen, m->role_hash, os, olen, ps, plen, m->perm_hash);
+		m->result = answer(m, false, rs, rlen, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }
@@ -207,14 +261,28 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org)
 Datum
 rbac_role_has_permission(PG_FUNCTION_ARGS)
 {
-	return role_has_permission(fcinfo, false);
+	return role_has_permission(fcinfo, false, false);
 }
 
 /* rbac.role_has_permission(role_slug, permission_slug, organization_id) */
 Datum
 rbac_role_has_permission_org(PG_FUNCTION_ARGS)
 {
-	return role_has_permission(fcinfo, true);
+	return role_has_permission(fcinfo, true, false);
+}
+
+/* rbac.role_has_permissions(role_slug text, query text) (SPEC 9) */
+Datum
+rbac_role_has_permissions(PG_FUNCTION_ARGS)
+{
+	return role_has_permission(fcinfo, false, true);
+}
+
+/* rbac.role_has_permissions(role_slug, query, organization_id) (SPEC 9) */
+Datum
+rbac_role_has_permissions_org(PG_FUNCTION_ARGS)
+{
+	return role_has_permission(fcinfo, true, true);
 }
 
 /*
@@ -285,10 +353,10 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 
 	if (m->generation == rbac_generation && same_roles && same_perm)
 	{
-		if (!with_org)
+		if (!with_org && rbac_snap_is(&m->snap))
 			PG_RETURN_BOOL(m->result);
 		/* the same roles and permission: the organization's answer, if known */
-		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
+		if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
 
@@ -302,6 +370,7 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 		m->orgs.generation = 0;
 	}
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	if (with_org && rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 		;
@@ -339,8 +408,8 @@ rbac_roles_have_permission_org(PG_FUNCTION_ARGS)
  * the union of the roles of the user's membership.  The memo's args are
  * [0] user, [1] permission, [2] organization, as in role_has_permission.
  */
-Datum
-rbac_user_has_permission(PG_FUNCTION_ARGS)
+static Datum
+user_has_permission(FunctionCallInfo fcinfo, bool is_query)
 {
 	static const int argno[MEMO_NARGS] = {0, 2, 1};	/* user, permission, org */
 	CheckMemo  *m = get_memo(fcinfo, MEMO_NARGS, argno);
@@ -357,6 +426,7 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 	bool		same_perm;
 	uint64		gen;
 
+	m->is_query = is_query;
 	/* a constant user and permission: the organization decides */
 	if (m->generation == rbac_generation && m->args[0].stable && m->args[0].set &&
 		m->args[1].stable && m->args[1].set)
@@ -395,6 +465,7 @@ rbac_user_has_permission(PG_FUNCTION_ARGS)
 		m->role_valid = id_ok(us, ulen);
 	}
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	m->result = m->role_valid && m->perm_valid &&
 		check_org(fcinfo, m, true, us, ulen, os, olen, ps, plen);
@@ -493,6 +564,20 @@ compute:
 										 m->args[3].data, m->args[3].len, es, elen);
 	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, es, elen, hash, result);
 	PG_RETURN_BOOL(result);
+}
+
+/* rbac.user_has_permission(user_id, organization_id, permission_slug) */
+Datum
+rbac_user_has_permission(PG_FUNCTION_ARGS)
+{
+	return user_has_permission(fcinfo, false);
+}
+
+/* rbac.user_has_permissions(user_id, organization_id, query) (SPEC 9) */
+Datum
+rbac_user_has_permissions(PG_FUNCTION_ARGS)
+{
+	return user_has_permission(fcinfo, true);
 }
 
 /* State of rbac.organizations_with_permission() across its calls. */

@@ -42,15 +42,19 @@ typedef struct KeySlot
 } KeySlot;
 
 /*
- * The hash of a byte string: 64-bit multiply-xorshift over 8-byte words.
- * Cheaper than hash_bytes() for the short strings rbac hashes per row
- * (organization ids, slugs), with good enough spread for power-of-two
- * tables.
+ * The hash of a byte string: 64-bit multiply-xorshift over 8-byte words,
+ * keyed.  Cheaper than hash_bytes() for the short strings rbac hashes per
+ * row (organization ids, slugs).  The tables of one backend use its own
+ * random key (rbac_hash_seed, set in _PG_init), so that ids chosen to
+ * collide in one backend's tables cannot be computed without it; what
+ * backends must agree on (the signatures of cache.c) uses a fixed key.
  */
+extern uint64 rbac_hash_seed;
+
 static inline uint32
-rbac_hash_bytes(const char *s, int len)
+rbac_hash_bytes_keyed(const char *s, int len, uint64 key)
 {
-	uint64		h = UINT64CONST(0x9E3779B97F4A7C15) ^ (uint64) len;
+	uint64		h = (UINT64CONST(0x9E3779B97F4A7C15) ^ key) ^ (uint64) len;
 
 	while (len >= 8)
 	{
@@ -70,19 +74,31 @@ rbac_hash_bytes(const char *s, int len)
 		h = (h ^ w) * UINT64CONST(0x94D049BB133111EB);
 		h ^= h >> 29;
 	}
-	h *= UINT64CONST(0xBF58476D1CE4E5B9);
+	h = (h ^ (key >> 7)) * UINT64CONST(0xBF58476D1CE4E5B9);
 	return (uint32) (h ^ (h >> 32));
+}
+
+static inline uint32
+rbac_hash_bytes(const char *s, int len)
+{
+	return rbac_hash_bytes_keyed(s, len, rbac_hash_seed);
 }
 
 /* The hash of a two-string key; a is absent when alen < 0. */
 static inline uint32
-rbac_hash_pair(const char *a, int alen, const char *b, int blen)
+rbac_hash_pair_keyed(const char *a, int alen, const char *b, int blen, uint64 key)
 {
-	uint32		hb = rbac_hash_bytes(b, blen);
+	uint32		hb = rbac_hash_bytes_keyed(b, blen, key);
 
 	if (alen < 0)
 		return hb ^ 0x9E3779B9U;
-	return hb ^ (rbac_hash_bytes(a, alen) * 0x85EBCA6BU + 0xC2B2AE35U);
+	return hb ^ (rbac_hash_bytes_keyed(a, alen, key) * 0x85EBCA6BU + 0xC2B2AE35U);
+}
+
+static inline uint32
+rbac_hash_pair(const char *a, int alen, const char *b, int blen)
+{
+	return rbac_hash_pair_keyed(a, alen, b, blen, rbac_hash_seed);
 }
 
 /* The hash of one slug or id: what the cache, the grants and the memos use. */

@@ -15,6 +15,7 @@
 #include "memo.h"
 
 #include "cache.h"
+#include "mb/pg_wchar.h"
 #include "nodes/primnodes.h"
 #include "utils/memutils.h"
 
@@ -22,6 +23,66 @@
 #define ORG_ANSWERS_MAX		32768
 /* and ids of at most this many bytes */
 #define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4)
+/*
+ * Compile a permission query into prog (allocated in cxt when NULL), or
+ * raise 42601 naming the character where the problem is: a malformed
+ * query is a programming error, not an access decision (SPEC 9).
+ */
+QueryProgram *
+rbac_query_compile(MemoryContext cxt, QueryProgram *prog, const char *s, int len)
+{
+	RbacQueryError err;
+	int			nchars = pg_mbstrlen_with_len(s, len);
+
+	if (prog == NULL)
+		prog = MemoryContextAllocZero(cxt, sizeof(QueryProgram));
+	if (prog->text != NULL)
+		pfree(prog->text);
+	prog->text = NULL;
+	prog->len = 0;
+	if (nchars > RBAC_QUERY_MAX_CHARS)
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("invalid permission query \"%s\"", rbac_quote_for_message(s, len)),
+				 errdetail("A permission query has at most %d characters; this one has %d.",
+						   RBAC_QUERY_MAX_CHARS, nchars)));
+	if (!rbac_query_parse(s, len, &prog->q, &err))
+		ereport(ERROR,
+				(errcode(ERRCODE_SYNTAX_ERROR),
+				 errmsg("invalid permission query \"%s\"", rbac_quote_for_message(s, len)),
+				 errdetail("At character %d: %s.",
+						   pg_mbstrlen_with_len(s, (int) err.pos) + 1,
+						   rbac_query_error_message(err.kind))));
+	prog->text = MemoryContextAlloc(cxt, Max(len, 1));
+	memcpy(prog->text, s, len);
+	prog->len = len;
+	for (int i = 0; i < prog->q.nslugs; i++)
+	{
+		const char *slug = prog->text + prog->q.slug_start[i];
+		int			slen = prog->q.slug_len[i];
+
+		prog->valid[i] = rbac_permission_slug_valid(slug, slen);
+		prog->hash[i] = prog->valid[i] ? rbac_hash_slug(slug, slen) : 0;
+	}
+	return prog;
+}
+
+/*
+ * The query's answer: each distinct slug checked once (a malformed one is
+ * false, as in the checks of one slug), then the program.
+ */
+bool
+rbac_query_run(const QueryProgram *prog, QuerySlugCheck check, void *arg)
+{
+	bool		values[RBAC_QUERY_MAX_SLUGS];
+
+	for (int i = 0; i < prog->q.nslugs; i++)
+		values[i] = prog->valid[i] &&
+			check(arg, prog->text + prog->q.slug_start[i], prog->q.slug_len[i],
+				  prog->hash[i]);
+	return rbac_query_eval(&prog->q, values);
+}
+
 /* Remember a value (s NULL: a NULL). */
 void
 memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len)

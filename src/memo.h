@@ -12,6 +12,72 @@
 #include "cache.h"
 #include "keytab.h"
 
+#include "access/transam.h"
+#include "storage/proc.h"
+#include "utils/snapmgr.h"
+
+/*
+ * What a snapshot sees, as far as answers can differ: two snapshots of one
+ * transaction with the same xmin, xmax, count of running transactions and
+ * command id see the same rows (between them no transaction below xmax can
+ * start, so an equal count is an equal set).  A memo keeps the one its
+ * answers were computed under: a call site reused by queries of several
+ * snapshots (a PL/pgSQL expression, called from an older cursor and from a
+ * newer statement) must not answer one from the other's state.
+ */
+typedef struct RbacSnapId
+{
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	uint32		subxcnt;
+	CommandId	curcid;
+	LocalTransactionId lxid;
+	bool		none;			/* no active snapshot */
+	bool		suboverflowed;
+} RbacSnapId;
+
+static inline void
+rbac_snap_id(RbacSnapId *id)
+{
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	id->lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	id->none = (snap == NULL);
+	if (snap == NULL)
+	{
+		id->xmin = id->xmax = InvalidTransactionId;
+		id->xcnt = id->subxcnt = 0;
+		id->curcid = InvalidCommandId;
+		id->suboverflowed = false;
+		return;
+	}
+	id->xmin = snap->xmin;
+	id->xmax = snap->xmax;
+	id->xcnt = snap->xcnt;
+	id->subxcnt = snap->subxcnt;
+	id->curcid = snap->curcid;
+	id->suboverflowed = snap->suboverflowed;
+}
+
+static inline bool
+rbac_snap_id_equal(const RbacSnapId *a, const RbacSnapId *b)
+{
+	return a->xmin == b->xmin && a->xmax == b->xmax && a->xcnt == b->xcnt &&
+		a->curcid == b->curcid && a->lxid == b->lxid && a->none == b->none &&
+		a->subxcnt == b->subxcnt && a->suboverflowed == b->suboverflowed;
+}
+
+/* Is the active snapshot the one the memo's answers were computed under? */
+static inline bool
+rbac_snap_is(const RbacSnapId *id)
+{
+	RbacSnapId	now;
+
+	rbac_snap_id(&now);
+	return rbac_snap_id_equal(&now, id);
+}
+
 #include "fmgr.h"
 
 /* ids up to this many bytes are kept in the slot itself */
@@ -69,6 +135,7 @@ typedef struct OrgAnswers
 	MemoryContext cxt;			/* NULL until the first answer is kept */
 	orgtab_hash *tab;			/* NULL while empty */
 	uint64		generation;		/* 0: to be emptied before use */
+	RbacSnapId	snap;			/* and the snapshot of the answers */
 } OrgAnswers;
 
 /*
@@ -100,6 +167,26 @@ memo_value_same(const MemoValue *v, const char *s, int len)
 	return !v->isnull && v->len == len && rbac_bytes_equal(v->data, s, len);
 }
 
+/*
+ * A compiled permission query (SPEC 9) of a call site: its text, the
+ * program, and each distinct slug's validity and hash.
+ */
+typedef struct QueryProgram
+{
+	char	   *text;			/* the query; the program's slugs point into it */
+	int			len;
+	RbacQuery	q;
+	bool		valid[RBAC_QUERY_MAX_SLUGS];
+	uint32		hash[RBAC_QUERY_MAX_SLUGS];
+} QueryProgram;
+
+/* Checks one slug of a query (valid, with its hash). */
+typedef bool (*QuerySlugCheck) (void *arg, const char *slug, int len, uint32 hash);
+
+extern QueryProgram *rbac_query_compile(MemoryContext cxt, QueryProgram *prog,
+										const char *s, int len);
+extern bool rbac_query_run(const QueryProgram *prog, QuerySlugCheck check, void *arg);
+
 extern void memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len);
 
 extern bool rbac_arg_is_const(FmgrInfo *flinfo, int argno);
@@ -117,7 +204,7 @@ rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 	OrgRef		k = {org, olen};
 	OrgSlot    *s;
 
-	if (t->generation != rbac_generation)
+	if (t->generation != rbac_generation || !rbac_snap_is(&t->snap))
 	{
 		if (t->tab != NULL)
 		{
@@ -125,6 +212,7 @@ rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 			t->tab = NULL;
 		}
 		t->generation = rbac_generation;
+		rbac_snap_id(&t->snap);
 	}
 	*hash = rbac_hash_slug(org, olen);
 	if (t->tab == NULL)

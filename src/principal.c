@@ -41,11 +41,16 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(rbac_has_permission);
 PG_FUNCTION_INFO_V1(rbac_has_permission_org);
 PG_FUNCTION_INFO_V1(rbac_has_permission_resource);
+PG_FUNCTION_INFO_V1(rbac_has_permissions);
+PG_FUNCTION_INFO_V1(rbac_has_permissions_org);
+PG_FUNCTION_INFO_V1(rbac_current_principal);
 PG_FUNCTION_INFO_V1(rbac_set_principal);
 PG_FUNCTION_INFO_V1(rbac_set_principal_roles);
 
@@ -70,15 +75,6 @@ static char *setting_jwt_roles_claim = NULL;
 static char *setting_jwt_organization_claim = NULL;
 static char *setting_jwt_user_claim = NULL;
 
-/*
- * request.jwt.claims is PostgREST's setting, a placeholder that no module
- * defines.  rbac defines it (as PostgreSQL's placeholders are, user-settable,
- * keeping any value already set) so that its assign hook tells when the
- * claims change; if another module defined it first, the claims text is
- * compared on every call instead.
- */
-static char *setting_claims = NULL;
-static bool claims_watched = false;
 
 /* bumped whenever a setting the principal depends on changes */
 static uint64 principal_generation = 1;
@@ -104,6 +100,7 @@ typedef struct Principal
 typedef struct PrincipalMemo
 {
 	uint64		generation;		/* rbac_generation of the answer; 0 = none */
+	RbacSnapId	snap;			/* the snapshot of the answer */
 	bool		result;
 	uint64		principal_generation;	/* of the resolved principal; 0 = none */
 	bool		claims_read;	/* the principal came from (or fell to) claims */
@@ -115,6 +112,8 @@ typedef struct PrincipalMemo
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
 	OrgAnswers	orgs;			/* for this principal and permission */
+	bool		is_query;		/* a permission query (SPEC 9), not one slug */
+	QueryProgram *prog;
 } PrincipalMemo;
 
 /* assign hook of every principal setting */
@@ -189,26 +188,29 @@ rbac_principal_init(void)
 				   "organization, with the roles rbac's tables give it.",
 				   &setting_jwt_user_claim, "", check_claim_name);
 	MarkGUCPrefixReserved("rbac");
-
-	if (GetConfigOption("request.jwt.claims", true, false) == NULL ||
-		(GetConfigOptionFlags("request.jwt.claims", true) & GUC_CUSTOM_PLACEHOLDER) != 0)
-	{
-		DefineCustomStringVariable("request.jwt.claims",
-								   "The JWT claims of the current request, as PostgREST sets them.",
-								   "Read by rbac.has_permission() when rbac.jwt_claims is trusted.",
-								   &setting_claims, "", PGC_USERSET, 0,
-								   NULL, principal_assign, NULL);
-		claims_watched = true;
-	}
 }
 
 /* The claims text of the current request, or NULL. */
 static const char *
 current_claims(void)
 {
-	if (claims_watched)
-		return setting_claims;
 	return GetConfigOption("request.jwt.claims", true, false);
+}
+
+/*
+ * Are the claims what the memo holds?  request.jwt.claims is PostgREST's
+ * placeholder, not a setting of rbac's (defining it would turn its NULL in
+ * a session that never set it into an empty string), so no assign hook
+ * tells of a change: the text is compared, without strlen.
+ */
+static inline bool
+claims_same(const MemoValue *v, const char *claims)
+{
+	if (!v->set)
+		return false;
+	if (claims == NULL)
+		return v->isnull;
+	return !v->isnull && memcmp(v->data, claims, v->len) == 0 && claims[v->len] == '\0';
 }
 
 /* A copy of n bytes in cxt, NUL-terminated. */
@@ -394,9 +396,40 @@ principal_grants(const Principal *p, const char *org, int olen,
 	return false;
 }
 
-/* Shared body of the two has_permission forms. */
+/* What a query's slugs are checked for: the principal, in an organization. */
+typedef struct PrincipalTarget
+{
+	const Principal *p;
+	const char *org;
+	int			olen;
+} PrincipalTarget;
+
+/* QuerySlugCheck of has_permissions */
+static bool
+principal_slug(void *arg, const char *slug, int len, uint32 hash)
+{
+	PrincipalTarget *t = (PrincipalTarget *) arg;
+
+	return principal_grants(t->p, t->org, t->olen, slug, len);
+}
+
+/* The principal's answer for the permission, or for the query. */
+static bool
+principal_answer(const PrincipalMemo *m, const char *org, int olen,
+				 const char *ps, int plen)
+{
+	if (m->is_query)
+	{
+		PrincipalTarget t = {&m->principal, org, olen};
+
+		return rbac_query_run(m->prog, principal_slug, &t);
+	}
+	return principal_grants(&m->principal, org, olen, ps, plen);
+}
+
+/* Shared body of the has_permission and has_permissions forms. */
 static Datum
-has_permission(FunctionCallInfo fcinfo, bool with_org)
+has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 {
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
 	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
@@ -415,7 +448,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 	 * from rbac's settings as before: the call site's table answers.
 	 */
 	if (m != NULL && org != NULL && m->principal_generation == principal_generation &&
-		(!m->claims_read || claims_watched) && m->generation == rbac_generation &&
+		!m->claims_read && m->generation == rbac_generation &&
 		m->perm.stable && m->perm.set)
 	{
 		uint32		hash;
@@ -434,16 +467,15 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
 									   ALLOCSET_SMALL_SIZES);
 		m->perm.stable = rbac_arg_is_const(fcinfo->flinfo, 0);
+		m->is_query = is_query;
 		fcinfo->flinfo->fn_extra = m;
 	}
 
 	same_principal = m->principal_generation == principal_generation;
-	if (same_principal && m->claims_read && !claims_watched)
+	if (same_principal && m->claims_read)
 	{
-		/* claims defined by another module: compare the text */
 		claims = current_claims();
-		claims_len = claims ? (int) strlen(claims) : 0;
-		same_principal = memo_value_same(&m->claims, claims, claims_len);
+		same_principal = claims_same(&m->claims, claims);
 	}
 	if (same_principal && m->generation == rbac_generation &&
 		memo_value_same(&m->perm, ps, plen))
@@ -452,7 +484,7 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 		bool		result;
 
 		/* the same principal and permission: the organization decides */
-		if (org == NULL)
+		if (org == NULL && rbac_snap_is(&m->snap))
 			PG_RETURN_BOOL(m->result);
 		if (rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 			PG_RETURN_BOOL(result);
@@ -467,22 +499,29 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 			!(setting_role && *setting_role) &&
 			setting_jwt_claims == JWT_CLAIMS_TRUSTED;
 		if (m->claims_read && claims == NULL)
-		{
 			claims = current_claims();
-			claims_len = claims ? (int) strlen(claims) : 0;
-		}
 		MemoryContextReset(m->cxt);
 		resolve(m->cxt, &m->principal, m->claims_read ? claims : NULL);
 		if (m->claims_read)
+		{
+			claims_len = claims ? (int) strlen(claims) : 0;
 			memo_value_store(fcinfo->flinfo->fn_mcxt, &m->claims, claims, claims_len);
+		}
 		m->principal_generation = principal_generation;
 	}
 	if (!memo_value_same(&m->perm, ps, plen))
 	{
+		if (is_query)
+		{
+			/* compiled first: a malformed query raises and is not remembered */
+			m->perm.set = false;
+			m->prog = rbac_query_compile(fcinfo->flinfo->fn_mcxt, m->prog, ps, plen);
+		}
 		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
 		m->orgs.generation = 0;
 	}
 	gen = rbac_generation;
+	rbac_snap_id(&m->snap);
 	m->generation = 0;
 	if (org != NULL)
 	{
@@ -492,14 +531,14 @@ has_permission(FunctionCallInfo fcinfo, bool with_org)
 
 		if (!rbac_org_answer_get(&m->orgs, os, olen, &hash, &result))
 		{
-			result = principal_grants(&m->principal, os, olen, ps, plen);
+			result = principal_answer(m, os, olen, ps, plen);
 			rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen,
 								hash, result);
 		}
 		m->result = result;
 	}
 	else
-		m->result = principal_grants(&m->principal, os, olen, ps, plen);
+		m->result = principal_answer(m, os, olen, ps, plen);
 	m->generation = gen;
 	PG_RETURN_BOOL(m->result);
 }
@@ -551,7 +590,7 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 
 	/* the principal as before, permission and type constants: the external id decides */
 	if (m != NULL && m->principal_generation == principal_generation &&
-		(!m->claims_read || claims_watched) &&
+		!m->claims_read &&
 		m->perm.stable && m->perm.set && m->type.stable && m->type.set)
 	{
 		if (!m->perm_valid)
@@ -577,12 +616,10 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 	}
 
 	same_principal = m->principal_generation == principal_generation;
-	if (same_principal && m->claims_read && !claims_watched)
+	if (same_principal && m->claims_read)
 	{
-		/* claims defined by another module: compare the text */
 		claims = current_claims();
-		claims_len = claims ? (int) strlen(claims) : 0;
-		same_principal = memo_value_same(&m->claims, claims, claims_len);
+		same_principal = claims_same(&m->claims, claims);
 	}
 	if (!same_principal)
 	{
@@ -592,10 +629,8 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 			!(setting_role && *setting_role) &&
 			setting_jwt_claims == JWT_CLAIMS_TRUSTED;
 		if (m->claims_read && claims == NULL)
-		{
 			claims = current_claims();
-			claims_len = claims ? (int) strlen(claims) : 0;
-		}
+		claims_len = claims ? (int) strlen(claims) : 0;
 		MemoryContextReset(m->cxt);
 		resolve(m->cxt, &m->principal, m->claims_read ? claims : NULL);
 		if (m->claims_read)
@@ -632,14 +667,28 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 Datum
 rbac_has_permission(PG_FUNCTION_ARGS)
 {
-	return has_permission(fcinfo, false);
+	return has_permission(fcinfo, false, false);
 }
 
 /* rbac.has_permission(permission_slug text, organization_id text) */
 Datum
 rbac_has_permission_org(PG_FUNCTION_ARGS)
 {
-	return has_permission(fcinfo, true);
+	return has_permission(fcinfo, true, false);
+}
+
+/* rbac.has_permissions(query text) (SPEC 9) */
+Datum
+rbac_has_permissions(PG_FUNCTION_ARGS)
+{
+	return has_permission(fcinfo, false, true);
+}
+
+/* rbac.has_permissions(query text, organization_id text) (SPEC 9) */
+Datum
+rbac_has_permissions_org(PG_FUNCTION_ARGS)
+{
+	return has_permission(fcinfo, true, true);
 }
 
 /* Set one of rbac's settings for the current transaction only. */
@@ -735,4 +784,70 @@ rbac_set_principal_roles(PG_FUNCTION_ARGS)
 	set_local("rbac.organization_id", org);
 	set_local("rbac.user_id", "");
 	PG_RETURN_VOID();
+}
+
+/* Append a JSON string of n bytes (or null). */
+static void
+json_string(StringInfo buf, const char *s, int n)
+{
+	char	   *z;
+
+	if (s == NULL)
+	{
+		appendStringInfoString(buf, "null");
+		return;
+	}
+	z = pnstrdup(s, n);
+	escape_json(buf, z);
+	pfree(z);
+}
+
+/*
+ * rbac.current_principal(): the principal rbac.has_permission() would use
+ * now, resolved by the same code, as jsonb (for rbac.explain()): where it
+ * came from, the member or the roles, the organization it is bound to, and
+ * whether it can be granted anything at all.
+ */
+Datum
+rbac_current_principal(PG_FUNCTION_ARGS)
+{
+	bool		has_user = setting_user_id && *setting_user_id;
+	bool		has_role = !has_user && setting_role && *setting_role;
+	bool		use_claims = !has_user && !has_role &&
+		setting_jwt_claims == JWT_CLAIMS_TRUSTED;
+	const char *claims = use_claims ? current_claims() : NULL;
+	const char *raw_claims = current_claims();
+	Principal	p;
+	StringInfoData buf;
+	const char *source;
+
+	resolve(CurrentMemoryContext, &p, claims);
+	if (has_user)
+		source = "rbac.user_id";
+	else if (has_role)
+		source = "rbac.role";
+	else if (use_claims && claims && *claims)
+		source = "request.jwt.claims";
+	else
+		source = "none";
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"source\": ");
+	escape_json(&buf, source);
+	appendStringInfo(&buf, ", \"member\": %s, \"user_id\": ", p.member ? "true" : "false");
+	json_string(&buf, p.member ? p.user : NULL, p.user_len);
+	appendStringInfoString(&buf, ", \"roles\": [");
+	for (int i = 0; i < p.nroles; i++)
+	{
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		json_string(&buf, p.roles[i], p.roles_len[i]);
+	}
+	appendStringInfoString(&buf, "], \"organization_id\": ");
+	json_string(&buf, p.has_org ? p.org : NULL, p.org_len);
+	appendStringInfo(&buf, ", \"usable\": %s, \"jwt_claims\": \"%s\", \"claims_set\": %s}",
+					 (!p.invalid && (p.member || p.nroles > 0)) ? "true" : "false",
+					 setting_jwt_claims == JWT_CLAIMS_TRUSTED ? "trusted" : "ignored",
+					 (raw_claims && *raw_claims) ? "true" : "false");
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }

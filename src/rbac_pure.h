@@ -72,4 +72,48 @@ typedef struct RbacClaims
 extern bool rbac_claims_parse(const char *json, size_t len,
 							  const RbacClaimNames *names, RbacClaims *out);
 
+/* query.c: permission queries (SPEC 9) */
+#define RBAC_QUERY_MAX_CHARS	1000	/* SPEC 9 */
+#define RBAC_QUERY_MAX_BYTES	4000	/* 1,000 characters of at most 4 bytes */
+#define RBAC_QUERY_MAX_OPS		2048
+#define RBAC_QUERY_MAX_SLUGS	1024
+#define RBAC_QUERY_MAX_DEPTH	500
+#define RBAC_QOP_SLUG			0
+#define RBAC_QOP_AND			1
+#define RBAC_QOP_OR				2
+typedef struct RbacQueryOp
+{
+	uint8_t		kind;			/* RBAC_QOP_* */
+	uint16_t	slug;			/* RBAC_QOP_SLUG: index of the distinct slug */
+} RbacQueryOp;
+/* A compiled query: postfix ops over its distinct slugs (offsets into the text). */
+typedef struct RbacQuery
+{
+	int			nops;
+	int			nslugs;
+	RbacQueryOp ops[RBAC_QUERY_MAX_OPS];
+	uint16_t	slug_start[RBAC_QUERY_MAX_SLUGS];
+	uint16_t	slug_len[RBAC_QUERY_MAX_SLUGS];
+} RbacQuery;
+typedef enum
+{
+	RBAC_QUERY_OK,
+	RBAC_QUERY_EMPTY,
+	RBAC_QUERY_TOO_LONG,
+	RBAC_QUERY_TOO_DEEP,
+	RBAC_QUERY_EXPECTED_OPERAND,
+	RBAC_QUERY_EXPECTED_OPERATOR,
+	RBAC_QUERY_UNCLOSED,
+	RBAC_QUERY_UNEXPECTED_RPAREN
+} RbacQueryErrorKind;
+typedef struct RbacQueryError
+{
+	RbacQueryErrorKind kind;
+	size_t		pos;			/* byte offset of the problem */
+} RbacQueryError;
+extern bool rbac_query_parse(const char *s, size_t len, RbacQuery *out,
+							 RbacQueryError *err);
+extern bool rbac_query_eval(const RbacQuery *q, const bool *slug_values);
+extern const char *rbac_query_error_message(RbacQueryErrorKind kind);
+
 #endif							/* RBAC_PURE_H */

@@ -30,6 +30,7 @@ INSERT INTO own_target VALUES
 	('rbac_has_permission_jwt', 10),
 	('rbac_org_row', 25), ('rbac_user_org_row', 25), ('rbac_user_const_org_row', 25),
 	('rbac_has_permission_org_row', 25), ('rbac_has_permission_org_role', 25),
+	('rbac_query_const', 10), ('rbac_query_org_row', 25),
 	-- the checks on a resource (issue "Resources": 35 ns over the floor)
 	('rbac_res_assigned_parent', 35), ('rbac_res_member_root', 35), ('rbac_res_has_permission', 35);
 
@@ -93,6 +94,16 @@ JOIN best_sql s ON s.catalog = l.catalog
 JOIN med j ON j.catalog = l.catalog AND j.variant = 'peer_jwt_per_row'
 WHERE l.variant IN ('rbac_has_permission_org_row', 'rbac_has_permission_org_role')
 ORDER BY l.catalog DESC, l.variant;
+
+\echo 'target: a constant permission query of 3 slugs <= 2x the single-permission check of the same form (SPEC 9)'
+SELECT q.catalog, q.variant, round(q.ns::numeric, 1) AS query_ns, o.variant AS single, round(o.ns::numeric, 1) AS single_ns,
+	   round((q.ns / o.ns)::numeric, 2) AS ratio, CASE WHEN q.ns <= 2 * o.ns THEN '✓' ELSE '✗' END AS "≤ 2"
+FROM line q
+JOIN line o ON o.catalog = q.catalog
+	AND o.variant = CASE q.variant WHEN 'rbac_query_const' THEN 'rbac_const'
+								   WHEN 'rbac_query_org_row' THEN 'rbac_has_permission_org_row' END
+WHERE q.variant IN ('rbac_query_const', 'rbac_query_org_row')
+ORDER BY q.catalog DESC, q.variant;
 
 \echo 'target: every rbac line on the large catalog <= 1.05x the same line on the small one (floor: the same ratio of its floor, i.e. the noise)'
 SELECT l.variant,

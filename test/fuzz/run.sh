@@ -6,7 +6,7 @@
 #   FUZZ_SECONDS=5 test/fuzz/run.sh    the short run `make test` does
 #
 # Targets (test/fuzz/fuzz_<name>.c) call the pure C code in src/ (slug.c, ulid.c,
-# wildcard.c, claims.c) directly and are built with clang under libFuzzer,
+# wildcard.c, claims.c, query.c) directly and are built with clang under libFuzzer,
 # AddressSanitizer and UndefinedBehaviorSanitizer into build/fuzz/. Each target
 # runs on a copy of its seed corpus, test/fuzz/corpus/<name>/ (new inputs go to
 # build/fuzz/corpus/<name>/, never into the repository), with the dictionary
@@ -31,9 +31,9 @@ FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 CC="${FUZZ_CC:-clang}"
 FUZZ_DIR="$ROOT/test/fuzz"
 OUT="$ROOT/build/fuzz"
-ALL_TARGETS=(slug ulid wildcard claims)
+ALL_TARGETS=(slug ulid wildcard claims query)
 # the pure C files: no PostgreSQL headers, so they build without PGXS
-PURE_SOURCES=(src/slug.c src/ulid.c src/wildcard.c src/claims.c)
+PURE_SOURCES=(src/slug.c src/ulid.c src/wildcard.c src/claims.c src/query.c)
 CFLAGS=("-fsanitize=fuzzer,address,undefined" -fno-sanitize-recover=all
 	-g -O1 -Wall -Wextra -I src)
 
