@@ -3370,3 +3370,246 @@ AS 'MODULE_PATHNAME', 'rbac_user_has_permissions'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rbac.user_has_permissions(text, text, text) IS
 'true if the user''s membership in the organization satisfies the permission query, each slug checked as rbac.user_has_permission(text, text, text) does; a malformed query raises 42601';
+
+------------------------------------------------------------------------------
+-- Explanations (SPEC 9): why a check said what it said.  The principal is
+-- resolved by the C code the checks use (rbac.current_principal()), the
+-- decision is the check's own answer, and the reasons are read from the
+-- catalog by the rule of SPEC 3 and 7: each role considered (held through
+-- the membership, assigned on a resource of the path, or named by the
+-- principal), its list and priority, the grant that covers the permission
+-- (exact, or which wildcard) and where it is held.  SECURITY INVOKER: the
+-- caller needs SELECT on rbac's tables (an administrator, in psql).
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.current_principal() RETURNS jsonb
+AS 'MODULE_PATHNAME', 'rbac_current_principal'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED;
+COMMENT ON FUNCTION rbac.current_principal() IS
+'the principal rbac.has_permission() would use now, resolved by the same code: source (rbac.user_id, rbac.role, request.jwt.claims or none), member and user_id, roles, the organization it is bound to, whether it can be granted anything (usable), rbac.jwt_claims and whether claims are set';
+
+CREATE FUNCTION rbac.explain_check(principal jsonb, member_user_id text, organization_id text,
+								   permission_slug text, resource_type_slug text, external_id text,
+								   decision boolean)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	org text := explain_check.organization_id;
+	perm text := explain_check.permission_slug;
+	rtype text := explain_check.resource_type_slug;
+	ext text := explain_check.external_id;
+	is_resource boolean := explain_check.resource_type_slug IS NOT NULL;
+	bound text := principal ->> 'organization_id';
+	res rbac.resource;
+	chain jsonb := '[]';
+	mem rbac.membership;
+	roles jsonb := '[]';
+	reason text;
+	granted boolean := false;
+	n_found integer := 0;
+	n_roles integer := 0;
+	rec record;
+	g record;
+	slug text;
+	entry jsonb;
+BEGIN
+	IF (explain_check.resource_type_slug IS NULL) <> (explain_check.external_id IS NULL) THEN
+		RAISE EXCEPTION 'resource_type_slug and external_id go together'
+			USING ERRCODE = '22023';
+	END IF;
+	IF NOT rbac.is_valid_permission_slug(perm) THEN
+		reason := 'invalid permission slug';
+	ELSIF principal IS NOT NULL AND NOT (principal ->> 'usable')::boolean THEN
+		reason := 'no principal';
+	ELSIF principal IS NOT NULL AND bound IS NOT NULL AND org IS NOT NULL AND org <> bound THEN
+		reason := 'bound to another organization';
+	ELSIF principal IS NOT NULL AND is_resource AND bound IS NULL THEN
+		-- a check on a resource asks within the principal's own organization
+		reason := 'no organization';
+	END IF;
+	IF principal IS NOT NULL AND org IS NULL THEN
+		org := bound;
+	END IF;
+	IF reason IS NULL AND org = '' THEN
+		reason := 'empty organization id';
+	ELSIF reason IS NULL AND org IS NULL AND (member_user_id IS NOT NULL OR is_resource) THEN
+		reason := 'no organization';
+	END IF;
+
+	-- the resource and its path to the organization (at most 64 links)
+	IF reason IS NULL AND is_resource THEN
+		SELECT * INTO res FROM rbac.resource r
+		WHERE r.organization_id = org AND r.resource_type_slug = rtype AND r.external_id = ext;
+		IF NOT FOUND THEN
+			reason := 'unknown resource';
+		ELSE
+			WITH RECURSIVE path(id, parent, resource_type_slug, external_id, depth) AS (
+				SELECT res.id, res.parent_resource_id, res.resource_type_slug::text, res.external_id::text, 0
+				UNION ALL
+				SELECT r.id, r.parent_resource_id, r.resource_type_slug::text, r.external_id::text, p.depth + 1
+				FROM rbac.resource r JOIN path p ON r.id = p.parent
+				WHERE p.depth < 64)
+			SELECT coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'resource_type_slug', p.resource_type_slug,
+														 'external_id', p.external_id, 'depth', p.depth)
+									  ORDER BY p.depth), '[]')
+			INTO chain FROM path p;
+		END IF;
+	END IF;
+
+	-- the roles considered, each with the grant that covers the permission
+	IF reason IS NULL THEN
+		IF member_user_id IS NOT NULL THEN
+			SELECT * INTO mem FROM rbac.membership m
+			WHERE m.user_id = member_user_id AND m.organization_id = org;
+			IF NOT FOUND THEN
+				reason := 'not a member';
+			END IF;
+		END IF;
+	END IF;
+	IF reason IS NULL THEN
+		FOR rec IN
+			-- a member: its membership's roles (the organization root), and on a
+			-- resource the roles assigned on it or an ancestor
+			SELECT r.id AS role_id, r.slug::text AS slug, r.organization_id::text AS role_org,
+				   'membership' AS held, NULL::jsonb AS assigned_on, 0 AS ord
+			FROM rbac.membership_role mr JOIN rbac.role r ON r.id = mr.role_id
+			WHERE member_user_id IS NOT NULL AND mr.membership_id = mem.id
+			UNION ALL
+			SELECT r.id, r.slug::text, r.organization_id::text, 'assigned',
+				   c.value, (c.value ->> 'depth')::integer + 1
+			FROM rbac.role_assignment ra
+			JOIN rbac.role r ON r.id = ra.role_id
+			JOIN jsonb_array_elements(chain) c ON c.value ->> 'id' = ra.resource_id
+			WHERE member_user_id IS NOT NULL AND is_resource AND ra.membership_id = mem.id
+			UNION ALL
+			-- a principal's roles: the one each slug names (SPEC 3), else none
+			SELECT r.id, s.slug, r.organization_id::text, 'principal', NULL::jsonb, 0
+			FROM jsonb_array_elements_text(CASE WHEN member_user_id IS NULL
+												THEN principal -> 'roles' ELSE '[]' END)
+				 WITH ORDINALITY s(slug, n)
+			LEFT JOIN rbac.role r
+			  ON r.slug = s.slug
+			 AND CASE WHEN org IS NOT NULL AND s.slug LIKE 'org-%'
+					  THEN r.organization_id = org ELSE r.organization_id IS NULL END
+			ORDER BY ord, slug
+		LOOP
+			n_roles := n_roles + 1;
+			entry := jsonb_build_object('slug', rec.slug, 'organization_id', rec.role_org,
+										'found', rec.role_id IS NOT NULL, 'held', rec.held,
+										'assigned_on', rec.assigned_on);
+			IF rec.role_id IS NOT NULL THEN
+				n_found := n_found + 1;
+				entry := entry || jsonb_build_object(
+					'list', CASE WHEN rec.role_org IS NULL THEN 'environment' ELSE 'organization' END,
+					'priority', (SELECT p.priority FROM rbac.priority_list(org) p
+								 WHERE p.role_id = rec.role_id));
+				SELECT rp.permission_slug::text AS grant_slug, p.resource_type_slug::text AS grant_type
+				INTO g
+				FROM rbac.role_permission rp
+				JOIN rbac.permission p ON p.slug = rp.permission_slug
+				WHERE rp.role_id = rec.role_id
+				  AND rbac.permission_matches(rp.permission_slug::text, perm)
+				  AND (NOT is_resource OR p.resource_type_slug = rtype)
+				ORDER BY rp.permission_slug = perm DESC, rp.permission_slug
+				LIMIT 1;
+				IF FOUND THEN
+					granted := true;
+					entry := entry || jsonb_build_object(
+						'grant', g.grant_slug,
+						'match', CASE WHEN g.grant_slug = perm THEN 'exact' ELSE 'wildcard' END);
+				ELSE
+					entry := entry || jsonb_build_object('grant', NULL::text);
+				END IF;
+			END IF;
+			roles := roles || jsonb_build_array(entry);
+		END LOOP;
+		reason := CASE WHEN granted THEN 'granted'
+					   WHEN n_roles = 0 THEN 'no roles'
+					   WHEN n_found = 0 THEN 'unknown role'
+					   ELSE 'no covering grant' END;
+	END IF;
+
+	RETURN jsonb_build_object(
+		'decision', decision,
+		'reason', reason,
+		'permission', perm,
+		'organization_id', org,
+		'resource', CASE WHEN is_resource THEN jsonb_build_object(
+						'resource_type_slug', rtype, 'external_id', ext,
+						'id', res.id, 'path', chain) END,
+		'principal', principal,
+		'membership', CASE WHEN mem.id IS NOT NULL THEN jsonb_build_object(
+						  'id', mem.id, 'user_id', mem.user_id, 'organization_id', mem.organization_id,
+						  'roles', to_jsonb(rbac.user_roles(mem.user_id::text, mem.organization_id::text))) END,
+		'roles', roles);
+END
+$$;
+COMMENT ON FUNCTION rbac.explain_check(jsonb, text, text, text, text, text, boolean) IS
+'the reasons of rbac.explain() and rbac.explain_user(): called by them with the check''s decision';
+REVOKE ALL ON FUNCTION rbac.explain_check(jsonb, text, text, text, text, text, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rbac.explain_check(jsonb, text, text, text, text, text, boolean)
+	TO @extowner@ WITH GRANT OPTION;
+
+CREATE FUNCTION rbac.explain(permission_slug text, organization_id text DEFAULT NULL,
+							 resource_type_slug text DEFAULT NULL, external_id text DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	principal jsonb := rbac.current_principal();
+	decision boolean;
+BEGIN
+	IF permission_slug IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF explain.resource_type_slug IS NOT NULL AND explain.external_id IS NOT NULL THEN
+		decision := rbac.has_permission(permission_slug, explain.resource_type_slug, explain.external_id);
+		-- a check on a resource asks within the principal's organization
+		IF explain.organization_id IS NOT NULL
+		   AND explain.organization_id IS DISTINCT FROM principal ->> 'organization_id' THEN
+			decision := false;
+		END IF;
+	ELSIF explain.organization_id IS NOT NULL THEN
+		decision := rbac.has_permission(permission_slug, explain.organization_id);
+	ELSE
+		decision := rbac.has_permission(permission_slug);
+	END IF;
+	RETURN rbac.explain_check(principal,
+							  CASE WHEN (principal ->> 'member')::boolean THEN principal ->> 'user_id' END,
+							  explain.organization_id, permission_slug,
+							  explain.resource_type_slug, explain.external_id, decision);
+END
+$$;
+COMMENT ON FUNCTION rbac.explain(text, text, text, text) IS
+'why rbac.has_permission() with these arguments answers what it answers for the current request''s principal: jsonb with decision (the check''s answer), reason (granted, no principal, bound to another organization, empty organization id, no organization, not a member, unknown resource, unknown role, no roles, no covering grant, invalid permission slug), the principal as resolved, the membership, each role considered with its list, priority, where it is held and the grant that matched (exact or which wildcard), and the resource''s path; needs SELECT on rbac''s tables';
+
+CREATE FUNCTION rbac.explain_user(user_id text, organization_id text, permission_slug text,
+								  resource_type_slug text DEFAULT NULL, external_id text DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	decision boolean;
+BEGIN
+	IF explain_user.user_id IS NULL OR explain_user.organization_id IS NULL OR permission_slug IS NULL THEN
+		RETURN NULL;
+	END IF;
+	IF explain_user.resource_type_slug IS NOT NULL AND explain_user.external_id IS NOT NULL THEN
+		decision := rbac.user_has_permission(explain_user.user_id, explain_user.organization_id,
+											 permission_slug, explain_user.resource_type_slug,
+											 explain_user.external_id);
+	ELSE
+		decision := rbac.user_has_permission(explain_user.user_id, explain_user.organization_id,
+											 permission_slug);
+	END IF;
+	RETURN rbac.explain_check(NULL::jsonb, explain_user.user_id, explain_user.organization_id,
+							  permission_slug, explain_user.resource_type_slug,
+							  explain_user.external_id, decision);
+END
+$$;
+COMMENT ON FUNCTION rbac.explain_user(text, text, text, text, text) IS
+'why rbac.user_has_permission() with these arguments answers what it answers: jsonb as rbac.explain() gives it, for the user''s membership in the organization; needs SELECT on rbac''s tables';
