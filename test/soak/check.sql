@@ -45,14 +45,27 @@ SELECT state, message, count(*) AS n, string_agg(DISTINCT op, ', ') AS ops
 FROM soak.outcome WHERE state <> 'ok'
 GROUP BY 1, 2 ORDER BY 1, 3 DESC;
 
+\echo == explanations against the checks on the final catalog (SPEC 9; disagreements must be 0)
+CREATE TEMP TABLE final_explain AS
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE e ->> 'reason' = 'granted') AS granted,
+	   count(*) FILTER (WHERE (e ->> 'reason' = 'granted')
+						IS DISTINCT FROM rbac.user_has_permission(u, o, perm)) AS disagree
+FROM (SELECT m.u, m.o, p.perm, rbac.explain_user(m.u, m.o, p.perm) AS e
+	  FROM (SELECT user_id::text AS u, organization_id::text AS o FROM rbac.membership
+			ORDER BY 1, 2 LIMIT 300) m,
+		   (SELECT slug::text AS perm FROM rbac.permission ORDER BY 1 LIMIT 40) p) s;
+TABLE final_explain;
+
 DO $$
 DECLARE
 	bad_structure bigint := (SELECT sum(violations) FROM final_structure);
 	bad_checks bigint := (SELECT sum(mismatches) FROM soak.round_result);
+	bad_explain bigint := (SELECT disagree FROM final_explain);
 BEGIN
-	IF bad_structure > 0 OR bad_checks > 0 THEN
-		RAISE EXCEPTION 'soak invariants violated: % catalog violations, % cached answers differing from the reference',
-			bad_structure, bad_checks;
+	IF bad_structure > 0 OR bad_checks > 0 OR bad_explain > 0 THEN
+		RAISE EXCEPTION 'soak invariants violated: % catalog violations, % cached answers differing from the reference, % explanations disagreeing with the check',
+			bad_structure, bad_checks, bad_explain;
 	END IF;
 END
 $$;
