@@ -1293,11 +1293,14 @@ AS $$
 		'organization_id', m.organization_id,
 		'role', (SELECT jsonb_build_object('slug', slug) FROM roles ORDER BY priority LIMIT 1),
 		'roles', coalesce((SELECT jsonb_agg(jsonb_build_object('slug', slug) ORDER BY priority) FROM roles), '[]'),
+		'status', 'active',
+		'directory_managed', false,
+		'custom_attributes', '{}'::jsonb,
 		'created_at', rbac.json_timestamp(m.created_at),
 		'updated_at', rbac.json_timestamp(m.updated_at))
 $$;
 COMMENT ON FUNCTION rbac.membership_json(rbac.membership) IS
-'the membership as a WorkOS OrganizationMembership object: role = the highest-priority role, roles in priority order; VOLATILE, so that applied to what a mutator returns in the same statement (rbac.membership_json(rbac.create_organization_membership(...))) it shows the state after that mutator';
+'the membership as a WorkOS OrganizationMembership object: role = the highest-priority role, roles in priority order, status active, directory_managed false and custom_attributes {} (rbac has neither invitations nor directory sync), no organization_name (rbac does not know it); VOLATILE, so that applied to what a mutator returns in the same statement (rbac.membership_json(rbac.create_organization_membership(...))) it shows the state after that mutator';
 
 ------------------------------------------------------------------------------
 -- Membership rules under direct DML and concurrency (SPEC 5.3)
