@@ -3616,3 +3616,91 @@ END
 $$;
 COMMENT ON FUNCTION rbac.explain_user(text, text, text, text, text) IS
 'why rbac.user_has_permission() with these arguments answers what it answers: jsonb as rbac.explain() gives it, for the user''s membership in the organization; needs SELECT on rbac''s tables';
+
+------------------------------------------------------------------------------
+-- Whole priority lists at once (SPEC 2, WorkOS PUT .../roles/priority): the
+-- array names every role of the list exactly once, else 22023 and nothing
+-- changes.  Under the list's lock, each role is moved to its place in turn
+-- (rbac.move_in_list, as rbac.set_role_priority does); roles whose place
+-- changed get a new updated_at.  Returns the list in its new order.
+------------------------------------------------------------------------------
+
+CREATE FUNCTION rbac.set_list_order(organization_id text, role_slugs text[])
+RETURNS SETOF rbac.role
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	current text[];
+	ids text[];
+	dup text;
+	missing text;
+	unknown text;
+	before_ids text[];
+BEGIN
+	IF role_slugs IS NULL OR array_ndims(role_slugs) > 1 OR array_position(role_slugs, NULL) IS NOT NULL THEN
+		RAISE EXCEPTION 'role_slugs must be a one-dimensional array without nulls'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT s INTO dup FROM unnest(role_slugs) s GROUP BY s HAVING count(*) > 1 ORDER BY s LIMIT 1;
+	IF dup IS NOT NULL THEN
+		RAISE EXCEPTION 'role "%" is named more than once', rbac.shorten(dup)
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF set_list_order.organization_id IS NOT NULL THEN
+		-- the domain's check: 22023 naming a malformed id
+		PERFORM set_list_order.organization_id::rbac.organization_id;
+	END IF;
+	PERFORM rbac.lock_list(set_list_order.organization_id);
+	SELECT array_agg(r.slug::text ORDER BY p.priority), array_agg(r.id ORDER BY p.priority)
+	INTO current, before_ids
+	FROM rbac.priority_list(set_list_order.organization_id) p JOIN rbac.role r ON r.id = p.role_id;
+	current := coalesce(current, '{}');
+	SELECT c INTO missing FROM unnest(current) c WHERE c <> ALL (role_slugs) ORDER BY c LIMIT 1;
+	SELECT s INTO unknown FROM unnest(role_slugs) s WHERE s <> ALL (current) ORDER BY s LIMIT 1;
+	IF missing IS NOT NULL OR unknown IS NOT NULL THEN
+		RAISE EXCEPTION 'role_slugs must name every role of the list exactly once'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = CASE WHEN unknown IS NOT NULL
+						   THEN format('"%s" is not in the list.', rbac.shorten(unknown))
+						   ELSE format('"%s" is missing.', rbac.shorten(missing)) END;
+	END IF;
+	IF set_list_order.organization_id IS NOT NULL THEN
+		PERFORM rbac.ensure_own_order(set_list_order.organization_id);
+	END IF;
+	SELECT array_agg(r.id ORDER BY s.n) INTO ids
+	FROM unnest(role_slugs) WITH ORDINALITY s(slug, n)
+	JOIN rbac.priority_list(set_list_order.organization_id) p ON true
+	JOIN rbac.role r ON r.id = p.role_id AND r.slug = s.slug;
+	FOR i IN 1 .. coalesce(array_length(ids, 1), 0) LOOP
+		PERFORM rbac.lock_role(x, false) FROM rbac.role x WHERE x.id = ids[i];
+		PERFORM rbac.move_in_list(set_list_order.organization_id, ids[i], i);
+	END LOOP;
+	UPDATE rbac.role x SET updated_at = clock_timestamp()
+	WHERE x.id = ANY (ids) AND array_position(ids, x.id) IS DISTINCT FROM array_position(before_ids, x.id);
+	RETURN QUERY
+		SELECT r.* FROM rbac.priority_list(set_list_order.organization_id) p
+		JOIN rbac.role r ON r.id = p.role_id ORDER BY p.priority;
+END
+$$;
+COMMENT ON FUNCTION rbac.set_list_order(text, text[]) IS
+'the body of rbac.set_role_priority_order and rbac.set_organization_role_priority_order (organization NULL: the environment list)';
+
+CREATE FUNCTION rbac.set_role_priority_order(role_slugs text[]) RETURNS SETOF rbac.role
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM rbac.set_list_order(NULL::text, role_slugs)
+$$;
+COMMENT ON FUNCTION rbac.set_role_priority_order(text[]) IS
+'sets the whole environment priority list (WorkOS PUT /authorization/roles/priority): the array names every environment role exactly once, highest first (else 22023, nothing changed); returns the list';
+
+CREATE FUNCTION rbac.set_organization_role_priority_order(organization_id text, role_slugs text[])
+RETURNS SETOF rbac.role
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT * FROM rbac.set_list_order(organization_id, role_slugs)
+$$;
+COMMENT ON FUNCTION rbac.set_organization_role_priority_order(text, text[]) IS
+'sets the whole priority list of the organization (its environment and organization roles; WorkOS PUT /authorization/organizations/{id}/roles/priority): the array names every role of that list exactly once, highest first (else 22023, nothing changed); the environment list is untouched; returns the list';
