@@ -26,7 +26,7 @@ DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel trust json_mutators resources resource_checks \
+	memberships principal privileges hostile parallel trust json_mutators resources resource_checks resource_rls \
 	queries memo_snapshot explain priority_order
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 

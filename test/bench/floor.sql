@@ -21,4 +21,8 @@ AS '$libdir/rbac_bench_floor', 'floor_text3_even' LANGUAGE C STABLE STRICT PARAL
 -- the checks on a resource (user, organization, permission, type, external id)
 CREATE OR REPLACE FUNCTION bench_floor.f5(text, text, text, text, text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_text5' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- has_permission(perm, type, external_id) for a principal who may use the
+-- resources whose external id sorts below the second argument (in the place of the type)
+CREATE OR REPLACE FUNCTION bench_floor.f3_below(text, text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text3_below' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 GRANT USAGE ON SCHEMA bench_floor TO bench_app;

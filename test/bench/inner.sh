@@ -4,6 +4,7 @@
 # first check after a commit and the reader under write churn, prints the
 # report.  Called by test/bench/run.sh.
 #   BENCH_ONLY=re    only the variants whose name matches (small catalog)
+#   BENCH_RESOURCES=0  without the checks on a resource (res_*.sql)
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${BENCH_ROUNDS:-5}
@@ -36,5 +37,33 @@ echo "timing the first check after a committed change ..."
 conn="host=${PGHOST:-localhost} port=${PGPORT:-5432} user=${PGUSER:-postgres} password=${PGPASSWORD:-} dbname=bench_large"
 $psql -d bench_large -At -v conn="$conn" -f first_check.sql | grep -E '^(first_check|cache_bytes)' > "$out/results-first-check.txt"
 ./churn.sh
-cp report.sql variants.tsv "$out/"
+if [ "${BENCH_RESOURCES:-1}" != 0 ]; then
+	# the checks on a resource: the catalog of issue "Resources" (1,000
+	# organizations, 1M resources, 100k members, 1M assignments) and the same
+	# organizations' shape at 10k resources, each with its 1M documents
+	for db in bench_res10k bench_res; do
+		orgs=$([ "$db" = bench_res ] && echo 1000 || echo 10)
+		echo "building $db ($orgs organizations of 1,000 resources, 100 members, 1,000 assignments; set-based INSERTs) ..."
+		dropdb --if-exists "$db" >/dev/null 2>&1 || true
+		createdb "$db"
+		t0=$(date +%s)
+		$psql -d "$db" -v orgs="$orgs" -f res_setup.sql -P footer=off -P pager=off > "$out/setup-$db.log"
+		t1=$(date +%s)
+		$psql -d "$db" -f floor.sql
+		if [ "$db" = bench_res ]; then
+			$psql -d "$db" -f res_peers.sql -P footer=off -P pager=off > "$out/peers-$db.log"
+		fi
+		echo "$db|$((t1 - t0))|$(( $(date +%s) - t1 ))" >> "$out/results-res-setup.txt"
+	done
+	echo "timing the checks on a resource: $rounds interleaved rounds ..."
+	# at 10k resources the rbac lines and their floors, at 1M all
+	$psql -d bench_res10k -At -v rounds="$rounds" -v only='^(rbac_res_(ws|folder|org_role|discovery_in_.*)|floor_.*|res_.*)$' -f res_measure.sql \
+		| grep -E '^[0-9]+\|' > "$out/results-res10k.txt"
+	$psql -d bench_res -At -v rounds="$rounds" -v only='.' -f res_measure.sql \
+		| grep -E '^[0-9]+\|' > "$out/results-res1m.txt"
+fi
+cp report.sql variants.tsv res_report.sql res_variants.tsv "$out/"
 (cd "$out" && $psql -d bench_small -v rows=1000000 -f report.sql)
+if [ -s "$out/results-res1m.txt" ]; then
+	(cd "$out" && $psql -d bench_small -f res_report.sql)
+fi

@@ -30,9 +30,8 @@ INSERT INTO own_target VALUES
 	('rbac_has_permission_jwt', 10),
 	('rbac_org_row', 25), ('rbac_user_org_row', 25), ('rbac_user_const_org_row', 25),
 	('rbac_has_permission_org_row', 25), ('rbac_has_permission_org_role', 25),
-	('rbac_query_const', 10), ('rbac_query_org_row', 25),
-	-- the checks on a resource (issue "Resources": 35 ns over the floor)
-	('rbac_res_assigned_parent', 35), ('rbac_res_member_root', 35), ('rbac_res_has_permission', 35);
+	('rbac_query_const', 10), ('rbac_query_org_row', 25);
+-- (the checks on a resource: res_report.sql)
 
 -- per catalog, the best (fastest) hand-written SQL line over membership tables
 CREATE TEMP VIEW best_sql AS

@@ -42,7 +42,6 @@ FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM rbac.role
 	  WHERE slug LIKE 'org-role-%') r
 CROSS JOIN LATERAL (
 	SELECT 1 + (r.n * 13 + j * 101) % 4997 AS i FROM generate_series(0, 4) j) p;
-\i resources.sql
 ANALYZE;
 SELECT (SELECT count(*) FROM rbac.role WHERE organization_id IS NULL) AS environment_roles,
 	   (SELECT count(*) FROM rbac.role WHERE organization_id IS NOT NULL) AS organization_roles,

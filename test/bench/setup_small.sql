@@ -18,5 +18,4 @@ SELECT count(*) FROM (
 		   rbac.set_role_permissions('viewer', '{posts:read}')) s;
 
 \i organizations.sql
-\i resources.sql
 \i documents.sql

@@ -14,6 +14,10 @@ CREATE TEMP TABLE final_compare AS SELECT * FROM soak.compare(1000000);
 SELECT kind, pairs, mismatches FROM final_compare ORDER BY kind;
 SELECT sum(pairs) AS pairs_compared_final FROM final_compare;
 
+\echo == checks on a resource against rbac_oracle (members x permissions x resources), final round (mismatches must be 0)
+CREATE TEMP TABLE final_resources AS SELECT * FROM soak.compare_resources(1000001);
+SELECT kind, pairs, mismatches FROM final_resources ORDER BY kind;
+
 \echo == the same during the run, in rounds with the writers paused between transactions
 SELECT count(DISTINCT round) AS rounds, sum(pairs) AS pairs_compared, sum(mismatches) AS mismatches
 FROM soak.round_result WHERE round < 1000000;
@@ -28,7 +32,9 @@ SELECT (SELECT count(*) FROM rbac.permission) AS permissions,
 	   (SELECT count(*) FROM rbac.role_permission) AS grants,
 	   (SELECT count(*) FROM rbac.organization_order) AS own_orders,
 	   (SELECT count(*) FROM rbac.membership) AS memberships,
-	   (SELECT count(*) FROM rbac.membership_role) AS membership_roles;
+	   (SELECT count(*) FROM rbac.membership_role) AS membership_roles,
+	   (SELECT count(*) FROM rbac.resource) AS resources,
+	   (SELECT count(*) FROM rbac.role_assignment) AS role_assignments;
 
 \echo == ties: roles sharing a sort key in one list (ordered by the tie-break; information only)
 SELECT count(*) AS tied_places FROM (

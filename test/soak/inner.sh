@@ -22,7 +22,7 @@ echo "== pgbench: $clients clients, $secs s, admin writes and checks"
 pgbench -n -c "$clients" -j 2 -T "$secs" --max-tries=20 --failures-detailed \
 	-f admin_grants.pgbench@4 -f admin_order.pgbench@3 -f admin_temp_roles.pgbench@2 \
 	-f admin_members.pgbench@3 -f admin_permissions.pgbench@1 -f churn_members.pgbench@4 \
-	-f read_roles.pgbench@5 -f read_users.pgbench@5 \
+	-f read_roles.pgbench@5 -f read_users.pgbench@5 -f res_writes.pgbench@4 \
 	"$db" > "$out/pgbench.log" 2>&1 &
 bench=$!
 
@@ -30,16 +30,21 @@ bench=$!
 # it calls the checks (its cache fills with whatever the catalog holds);
 # every 5 s it pauses the writers between their transactions (they take
 # advisory lock 42 shared), starts a new transaction and compares every
-# cached answer with the reference; at the end it runs check.sql.
+# cached answer with the reference (every 20 s also the checks on a
+# resource with rbac_oracle); at the end it runs check.sql.
 {
-	echo "SELECT soak.warm() \\g /dev/null"
+	echo "SELECT soak.warm(), soak.warm_resources() \\g /dev/null"
 	i=0
 	while kill -0 "$bench" 2>/dev/null; do
 		i=$((i + 1))
-		echo "SELECT soak.warm() \\g /dev/null"
+		echo "SELECT soak.warm(), soak.warm_resources() \\g /dev/null"
 		if [ $((i % 10)) = 0 ]; then
 			echo "SELECT pg_advisory_lock(42) \\g /dev/null"
 			echo "SELECT * FROM soak.compare($i) \\g /dev/null"
+			# the checks on a resource against the oracle: every 20 s
+			if [ $((i % 40)) = 0 ]; then
+				echo "SELECT * FROM soak.compare_resources($i) \\g /dev/null"
+			fi
 			echo "SELECT pg_advisory_unlock(42) \\g /dev/null"
 		fi
 		sleep 0.5

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make soak: builds and installs rbac, then in a throw-away cluster
-# (loopback only) runs 8 pgbench clients mixing admin writes with checks for
+# (loopback only) runs 8 pgbench clients mixing admin writes (resources and role assignments among them) with checks for
 # SOAK_SECONDS (default 60), then checks the invariants: no duplicate slugs,
 # dense priorities, no dangling grant or membership role, and every cached
 # answer equal to a fresh SQL answer.  Exits non-zero if any fails.

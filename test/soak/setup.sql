@@ -141,3 +141,4 @@ FROM generate_series(1, 10000) i;
 UPDATE soak.doc SET org = soak.usr_org(substr(user_id, 6)::integer) WHERE i % 2 = 0;
 CREATE INDEX ON soak.doc (bucket);
 ANALYZE soak.doc;
+\i resources.sql

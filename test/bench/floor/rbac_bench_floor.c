@@ -24,6 +24,12 @@
  *	  counting a passing row costs the aggregate several ns more than
  *	  skipping one.
  *
+ *	  floor_text3_below, the floor of has_permission(perm, type, external_id)
+ *	  for a principal who may use only some of the resources, passes where
+ *	  its third argument sorts (bytewise) below its second, a constant in
+ *	  the place of the type: bench_floor.f3_below('document:read', 'f090',
+ *	  folder_id) passes the folders f000 .. f089 (res_setup.sql).
+ *
  *	  The SQL declarations are in test/bench/floor.sql (schema bench_floor).
  *
  *-------------------------------------------------------------------------
@@ -42,6 +48,7 @@ PG_FUNCTION_INFO_V1(floor_textarr_text);
 PG_FUNCTION_INFO_V1(floor_text2_even);
 PG_FUNCTION_INFO_V1(floor_text3_even);
 PG_FUNCTION_INFO_V1(floor_text5);
+PG_FUNCTION_INFO_V1(floor_text3_below);
 
 /* True unless the text starts with the byte 0xff. */
 static inline bool
@@ -130,4 +137,18 @@ floor_text5(PG_FUNCTION_ARGS)
 	bool		e = floor_read_text(PG_GETARG_TEXT_PP(4));
 
 	PG_RETURN_BOOL(a && b && c && d && e);
+}
+
+/* bench_floor.f3_below(text, text, text): passes where the third sorts below the second */
+Datum
+floor_text3_below(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	text	   *bound = PG_GETARG_TEXT_PP(1);
+	text	   *ext = PG_GETARG_TEXT_PP(2);
+	int			blen = VARSIZE_ANY_EXHDR(bound);
+	int			elen = VARSIZE_ANY_EXHDR(ext);
+	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
+
+	PG_RETURN_BOOL(a && floor_read_text(bound) && (cmp < 0 || (cmp == 0 && elen < blen)));
 }
