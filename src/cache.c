@@ -109,6 +109,8 @@ typedef enum
 } SigKind;
 
 #define SIG_BIT					0x80000000U
+/* the signature that empties every backend's cache (its OIDs stay valid) */
+#define SIG_RESET				0xFFFFFFFFU
 /* the key of the signatures' hash: the same in every backend */
 #define SIG_KEY					UINT64CONST(0x5BD1E9955BD1E995)
 
@@ -633,7 +635,7 @@ rbac_relcache_callback(Datum arg, Oid relid)
 	stats.invalidations++;
 	/* every call site's memo was computed before this */
 	rbac_generation++;
-	if (full || npending >= RBAC_PENDING_MAX)
+	if (full || npending >= RBAC_PENDING_MAX || relid == SIG_RESET)
 	{
 		full_epoch = epoch;
 		pending_full = true;
@@ -826,12 +828,20 @@ send_keys(TriggerData *td)
 		}
 	}
 	/*
-	 * Over the budget: this row sends the table's full reset (again for every
-	 * such row: PostgreSQL keeps one per command, and a rolled-back
-	 * subtransaction takes its own away with it).
+	 * Over the budget: this row sends the full reset (again for every such
+	 * row: PostgreSQL keeps one per command, and a rolled-back subtransaction
+	 * takes its own away with it).
 	 */
 	if (keyed_count + n > RBAC_KEYED_MAX)
-		return false;
+	{
+		/*
+		 * (the reset signature, not a relcache message for the table: that
+		 * would make every backend, this one per row, look the catalog up
+		 * again and rebuild the table's relcache entry)
+		 */
+		send_signature(SIG_RESET);
+		return true;
+	}
 	for (int i = 0; i < n; i++)
 		send_signature(sigs[i]);
 	keyed_count += n;
