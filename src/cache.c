@@ -1380,6 +1380,41 @@ used_overlay(void)
 	rbac_generation++;
 }
 
+/*
+ * The overlay's entry for a key, if the query may not use the shared one
+ * and the overlay has it (the answer then holds for this snapshot only).
+ */
+static void *
+overlay_find(keytab_hash *overlay, KeyRef k, uint32 hash)
+{
+	KeySlot    *o;
+
+	if (query_current)
+		return NULL;
+	o = keytab_lookup_hash(overlay, k, hash);
+	if (o == NULL)
+		return NULL;
+	used_overlay();
+	return o->entry;
+}
+
+/*
+ * Keep a new entry, under a key that points at the entry's own bytes: in
+ * the shared table, or in the overlay (for this snapshot only).
+ */
+static void
+cache_put(keytab_hash *shared, keytab_hash *overlay, bool to_shared, KeyRef k,
+		  uint32 hash, void *entry)
+{
+	bool		found;
+	KeySlot    *slot = keytab_insert_hash(to_shared ? shared : overlay, k, hash, &found);
+
+	Assert(!found);
+	slot->entry = entry;
+	if (!to_shared)
+		used_overlay();
+}
+
 /* A text datum for a scan key. */
 static Datum
 text_datum(const char *s, int len)
@@ -1598,23 +1633,14 @@ role_lookup(const char *org, int orglen, const char *slug, int slen,
 	uint32		hash = role_key_hash(org, orglen, slug_hash);
 	KeyRef		k = {org, slug, orglen, slen};
 	KeySlot    *s = keytab_lookup_hash(shared_roles, k, hash);
-	KeySlot    *slot;
+	void	   *found_entry;
 	RbacRole   *r;
 	bool		to_shared;
-	bool		found;
 
 	if (s != NULL && role_usable(s->entry))
 		return s->entry;
-	if (!query_current)
-	{
-		KeySlot    *o = keytab_lookup_hash(overlay_roles, k, hash);
-
-		if (o != NULL)
-		{
-			used_overlay();
-			return o->entry;
-		}
-	}
+	if ((found_entry = overlay_find(overlay_roles, k, hash)) != NULL)
+		return found_entry;
 
 	r = MemoryContextAllocZero(cache_cxt, offsetof(RbacRole, key) + olen + slen);
 	r->orglen = orglen;
@@ -1630,11 +1656,7 @@ role_lookup(const char *org, int orglen, const char *slug, int slen,
 	r->overlay = !to_shared;
 	k.a = r->key;
 	k.b = r->key + olen;
-	slot = keytab_insert_hash(to_shared ? shared_roles : overlay_roles, k, hash, &found);
-	Assert(!found);
-	slot->entry = r;
-	if (r->overlay)
-		used_overlay();
+	cache_put(shared_roles, overlay_roles, to_shared, k, hash, r);
 	return r;
 }
 
@@ -1764,25 +1786,16 @@ member_lookup(const char *user, int ulen, const char *org, int olen)
 	uint32		hash;
 	KeyRef		k = {user, org, ulen, olen};
 	KeySlot    *s;
-	KeySlot    *slot;
+	void	   *found_entry;
 	RbacMember *m;
 	bool		to_shared;
-	bool		found;
 
 	hash = rbac_hash_pair(user, ulen, org, olen);
 	s = keytab_lookup_hash(shared_members, k, hash);
 	if (s != NULL && member_usable(s->entry))
 		return s->entry;
-	if (!query_current)
-	{
-		KeySlot    *o = keytab_lookup_hash(overlay_members, k, hash);
-
-		if (o != NULL)
-		{
-			used_overlay();
-			return o->entry;
-		}
-	}
+	if ((found_entry = overlay_find(overlay_members, k, hash)) != NULL)
+		return found_entry;
 
 	m = MemoryContextAllocZero(cache_cxt, offsetof(RbacMember, key) + ulen + olen);
 	m->ulen = ulen;
@@ -1798,11 +1811,7 @@ member_lookup(const char *user, int ulen, const char *org, int olen)
 	m->overlay = !to_shared;
 	k.a = m->key;
 	k.b = m->key + ulen;
-	slot = keytab_insert_hash(to_shared ? shared_members : overlay_members, k, hash, &found);
-	Assert(!found);
-	slot->entry = m;
-	if (m->overlay)
-		used_overlay();
+	cache_put(shared_members, overlay_members, to_shared, k, hash, m);
 	return m;
 }
 
@@ -1940,18 +1949,6 @@ rbac_check_role(const char *slug, int slen, uint32 slug_hash,
  * (in its RbacMember, loaded at its first check on a resource) and the
  * resource type of a granted slug (RbacPermType).
  */
-
-/* Is s[0..len) a valid external id: 1 to 64 printable ASCII characters? */
-static bool
-external_id_ok(const char *s, int len)
-{
-	if (len < 1 || len > RBAC_EXTERNAL_ID_MAX_LEN)
-		return false;
-	for (int i = 0; i < len; i++)
-		if ((unsigned char) s[i] < 0x20 || (unsigned char) s[i] > 0x7e)
-			return false;
-	return true;
-}
 
 /* The second part of a resource's key: type slug, NUL, external id. */
 static int
@@ -2094,23 +2091,14 @@ resource_lookup(const char *org, int olen, const char *type, int tlen,
 	uint32		hash = resource_key_hash(org, olen, type, tlen, ext, elen);
 	KeyRef		k = {org, tail, olen, klen};
 	KeySlot    *s = keytab_lookup_hash(shared_resources, k, hash);
-	KeySlot    *slot;
+	void	   *found_entry;
 	RbacResource *r;
 	bool		to_shared;
-	bool		found;
 
 	if (s != NULL && resource_usable(s->entry))
 		return s->entry;
-	if (!query_current)
-	{
-		KeySlot    *o = keytab_lookup_hash(overlay_resources, k, hash);
-
-		if (o != NULL)
-		{
-			used_overlay();
-			return o->entry;
-		}
-	}
+	if ((found_entry = overlay_find(overlay_resources, k, hash)) != NULL)
+		return found_entry;
 
 	r = MemoryContextAllocZero(cache_cxt, offsetof(RbacResource, key) + olen + klen);
 	r->olen = olen;
@@ -2123,11 +2111,7 @@ resource_lookup(const char *org, int olen, const char *type, int tlen,
 	r->overlay = !to_shared;
 	k.a = r->key;
 	k.b = r->key + olen;
-	slot = keytab_insert_hash(to_shared ? shared_resources : overlay_resources, k, hash, &found);
-	Assert(!found);
-	slot->entry = r;
-	if (r->overlay)
-		used_overlay();
+	cache_put(shared_resources, overlay_resources, to_shared, k, hash, r);
 	return r;
 }
 
@@ -2147,25 +2131,16 @@ permtype_lookup(const char *slug, int slen, uint32 slug_hash)
 {
 	KeyRef		k = {NULL, slug, -1, slen};
 	KeySlot    *s = keytab_lookup_hash(shared_permtypes, k, slug_hash);
-	KeySlot    *slot;
+	void	   *found_entry;
 	RbacPermType *p;
 	Datum		values[1];
 	Datum		type = (Datum) 0;
 	bool		to_shared;
-	bool		found;
 
 	if (s != NULL && permtype_usable(s->entry))
 		return s->entry;
-	if (!query_current)
-	{
-		KeySlot    *o = keytab_lookup_hash(overlay_permtypes, k, slug_hash);
-
-		if (o != NULL)
-		{
-			used_overlay();
-			return o->entry;
-		}
-	}
+	if ((found_entry = overlay_find(overlay_permtypes, k, slug_hash)) != NULL)
+		return found_entry;
 
 	p = MemoryContextAllocZero(cache_cxt, offsetof(RbacPermType, key) + slen);
 	p->slen = slen;
@@ -2188,12 +2163,7 @@ permtype_lookup(const char *slug, int slen, uint32 slug_hash)
 	to_shared = (s == NULL && permtype_usable(p));
 	p->overlay = !to_shared;
 	k.b = p->key;
-	slot = keytab_insert_hash(to_shared ? shared_permtypes : overlay_permtypes, k, slug_hash,
-							  &found);
-	Assert(!found);
-	slot->entry = p;
-	if (p->overlay)
-		used_overlay();
+	cache_put(shared_permtypes, overlay_permtypes, to_shared, k, slug_hash, p);
 	return p;
 }
 
@@ -2402,7 +2372,7 @@ rbac_member_resource_grants(const char *user, int ulen, const char *org, int ole
 	if (ulen < 1 || ulen > RBAC_ORG_ID_MAX_LEN * 4 ||
 		olen < 1 || olen > RBAC_ORG_ID_MAX_LEN * 4 ||
 		!rbac_permission_slug_valid(perm, plen) ||
-		!rbac_resource_type_slug_valid(type, tlen) || !external_id_ok(ext, elen))
+		!rbac_resource_type_slug_valid(type, tlen) || !rbac_external_id_valid(ext, elen))
 		return false;
 	if (!cache_enter())
 		return false;
@@ -2461,7 +2431,7 @@ rbac_roles_resource_grants(int nroles, char *const *roles, const int *roles_len,
 
 	if (org == NULL || olen < 1 || olen > RBAC_ORG_ID_MAX_LEN * 4 || nroles == 0 ||
 		!rbac_permission_slug_valid(perm, plen) ||
-		!rbac_resource_type_slug_valid(type, tlen) || !external_id_ok(ext, elen))
+		!rbac_resource_type_slug_valid(type, tlen) || !rbac_external_id_valid(ext, elen))
 		return false;
 	if (!cache_enter())
 		return false;

@@ -14,8 +14,6 @@
 
 /* longest organization id (SPEC 1.3) */
 #define RBAC_ORG_ID_MAX_LEN		128
-/* longest resource external id (SPEC 7) */
-#define RBAC_EXTERNAL_ID_MAX_LEN	64
 
 /* cache.c */
 extern void rbac_cache_init(void);

@@ -21,6 +21,9 @@ extern bool rbac_permission_slug_valid(const char *s, size_t len);
 extern bool rbac_role_slug_valid(const char *s, size_t len);
 extern bool rbac_resource_type_slug_valid(const char *s, size_t len);
 extern bool rbac_slug_has_wildcard(const char *s, size_t len);
+/* longest resource external id (SPEC 7) */
+#define RBAC_EXTERNAL_ID_MAX_LEN	64
+extern bool rbac_external_id_valid(const char *s, size_t len);
 
 /* ulid.c */
 #define RBAC_ULID_LEN		26

@@ -71,3 +71,15 @@ rbac_slug_has_wildcard(const char *s, size_t len)
 	}
 	return false;
 }
+
+/* Is s[0..len) a resource external id: 1 to 64 printable ASCII characters? */
+bool
+rbac_external_id_valid(const char *s, size_t len)
+{
+	if (s == NULL || len == 0 || len > RBAC_EXTERNAL_ID_MAX_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char) s[i] < 0x20 || (unsigned char) s[i] > 0x7e)
+			return false;
+	return true;
+}

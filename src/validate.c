@@ -248,29 +248,13 @@ rbac_check_user_id(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(true);
 }
 
-/* Is s[0..len) 1 to 64 printable ASCII characters (0x20 to 0x7e)? */
-static bool
-external_id_valid(const char *s, int len)
-{
-	if (len < 1 || len > RBAC_EXTERNAL_ID_MAX_LEN)
-		return false;
-	for (int i = 0; i < len; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c < 0x20 || c > 0x7e)
-			return false;
-	}
-	return true;
-}
-
 /* rbac.is_valid_external_id(text): never raises */
 Datum
 rbac_is_valid_external_id(PG_FUNCTION_ARGS)
 {
 	text	   *t = PG_GETARG_TEXT_PP(0);
 
-	PG_RETURN_BOOL(external_id_valid(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+	PG_RETURN_BOOL(rbac_external_id_valid(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
 }
 
 /* rbac.check_external_id(text): true, or an error naming the value */
@@ -281,7 +265,7 @@ rbac_check_external_id(PG_FUNCTION_ARGS)
 	const char *s = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
 
-	if (!external_id_valid(s, len))
+	if (!rbac_external_id_valid(s, len))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid external id \"%s\"", rbac_quote_for_message(s, len)),
