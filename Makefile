@@ -20,14 +20,15 @@ OBJS = \
 	src/claims.o \
 	src/query.o \
 	src/principal.o \
-	src/guard.o
+	src/guard.o \
+	src/event.o
 
 DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
 	memberships principal privileges hostile parallel trust json_mutators resources resource_checks resource_rls \
-	queries memo_snapshot explain priority_order
+	queries memo_snapshot explain priority_order events
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \

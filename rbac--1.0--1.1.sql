@@ -3704,3 +3704,204 @@ AS $$
 $$;
 COMMENT ON FUNCTION rbac.set_organization_role_priority_order(text, text[]) IS
 'sets the whole priority list of the organization (its environment and organization roles; WorkOS PUT /authorization/organizations/{id}/roles/priority): the array names every role of that list exactly once, highest first (else 22023, nothing changed); the environment list is untouched; returns the list';
+
+------------------------------------------------------------------------------
+-- Events (SPEC 8): rbac.event, one row per object a transaction changed.
+-- Row triggers note what changed (src/event.c) and the events are written
+-- just before the transaction commits, in it: functions, direct DML, COPY
+-- and TRUNCATE are all recorded, a rolled-back change never.  Ids are
+-- handed out in commit order.
+------------------------------------------------------------------------------
+
+ALTER TABLE rbac.setting ADD COLUMN events boolean NOT NULL DEFAULT true;
+COMMENT ON TABLE rbac.setting IS
+'environment settings, at most one row (none: the defaults): multiple_roles allows a membership to hold several roles; events (default true) records changes in rbac.event';
+
+CREATE TABLE rbac.event (
+	id text COLLATE "C" NOT NULL,
+	event text COLLATE "C" NOT NULL,
+	data jsonb NOT NULL,
+	created_at timestamptz NOT NULL,
+	session_user_name text NOT NULL,
+	current_user_name text NOT NULL,
+	user_id text,
+	CONSTRAINT event_pkey PRIMARY KEY (id),
+	CONSTRAINT event_id_check CHECK (id ~ '^event_[0-9A-HJKMNP-TV-Z]{26}$'),
+	CONSTRAINT event_event_check CHECK (event ~ '^[a-z_]+\.(created|updated|deleted)$')
+);
+COMMENT ON TABLE rbac.event IS
+'change events (WorkOS events): one row per object a committed transaction changed, in commit order of id; data is the object''s JSON after the change (before it, for deleted); session_user_name, current_user_name and user_id (the principal, if a member) say who';
+SELECT pg_catalog.pg_extension_config_dump('rbac.event', '');
+
+-- the flush writes events as the extension's owner (src/event.c); the guard
+-- lets no other INSERT through but a superuser's or the owner's (pg_restore),
+-- also if the owner grants INSERT to others
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON rbac.event TO @extowner@ WITH GRANT OPTION;
+
+CREATE FUNCTION rbac.event_guard() RETURNS trigger
+AS 'MODULE_PATHNAME', 'rbac_event_guard'
+LANGUAGE C;
+COMMENT ON FUNCTION rbac.event_guard() IS
+'trigger on rbac.event: rows come from rbac''s flush at commit, or from a superuser or the extension''s owner (a restore); anyone else: 42501';
+CREATE TRIGGER event_guard
+	BEFORE INSERT OR UPDATE ON rbac.event
+	FOR EACH ROW EXECUTE FUNCTION rbac.event_guard();
+
+CREATE FUNCTION rbac.record_event() RETURNS trigger
+AS 'MODULE_PATHNAME', 'rbac_record_event'
+LANGUAGE C;
+COMMENT ON FUNCTION rbac.record_event() IS
+'trigger: notes the object a changed row belongs to (arguments: kind, key column, ''own'' on the object''s own table), for the event written at commit';
+
+CREATE FUNCTION rbac.capture_event() RETURNS trigger
+AS 'MODULE_PATHNAME', 'rbac_capture_event'
+LANGUAGE C;
+COMMENT ON FUNCTION rbac.capture_event() IS
+'trigger: keeps an object''s JSON before its row is deleted or truncated, for the deleted event';
+
+DO $$
+DECLARE
+	-- table, kind, key column, own table of the kind?
+	w text[];
+BEGIN
+	FOREACH w SLICE 1 IN ARRAY ARRAY[
+		['permission', 'permission', 'id', 'own'],
+		['role', 'role', 'id', 'own'],
+		['role_permission', 'role', 'role_id', ''],
+		['membership', 'membership', 'id', 'own'],
+		['membership_role', 'membership', 'membership_id', ''],
+		['resource_type', 'resource_type', 'slug', 'own'],
+		['resource', 'resource', 'id', 'own'],
+		['role_assignment', 'role_assignment', 'id', 'own']]
+	LOOP
+		EXECUTE pg_catalog.format('CREATE TRIGGER record_event '
+								  'AFTER INSERT OR UPDATE OR DELETE ON rbac.%I '
+								  'FOR EACH ROW EXECUTE FUNCTION rbac.record_event(%L, %L, %L)',
+								  w[1], w[2], w[3], w[4]);
+		IF w[4] = 'own' THEN
+			EXECUTE pg_catalog.format('CREATE TRIGGER capture_event '
+									  'BEFORE DELETE ON rbac.%I '
+									  'FOR EACH ROW EXECUTE FUNCTION rbac.capture_event(%L)',
+									  w[1], w[2]);
+			EXECUTE pg_catalog.format('CREATE TRIGGER capture_event_truncate '
+									  'BEFORE TRUNCATE ON rbac.%I '
+									  'FOR EACH STATEMENT EXECUTE FUNCTION rbac.capture_event(%L)',
+									  w[1], w[2]);
+		ELSE
+			EXECUTE pg_catalog.format('CREATE TRIGGER record_event_truncate '
+									  'BEFORE TRUNCATE ON rbac.%I '
+									  'FOR EACH STATEMENT EXECUTE FUNCTION rbac.record_event(%L, %L)',
+									  w[1], w[2], w[3]);
+		END IF;
+	END LOOP;
+END
+$$;
+
+CREATE FUNCTION rbac.event_id_at(at timestamptz) RETURNS text
+AS 'MODULE_PATHNAME', 'rbac_event_id_at'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.event_id_at(timestamptz) IS
+'the smallest event id of that millisecond: events are numbered by time, so id < rbac.event_id_at(t) means recorded before t';
+
+CREATE FUNCTION rbac.event_json(e rbac.event) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'object', 'event',
+		'id', e.id,
+		'event', e.event,
+		'data', e.data,
+		'created_at', rbac.json_timestamp(e.created_at),
+		'context', jsonb_build_object('session_user', e.session_user_name,
+									  'current_user', e.current_user_name,
+									  'user_id', e.user_id))
+$$;
+COMMENT ON FUNCTION rbac.event_json(rbac.event) IS
+'the event as a WorkOS event object: object "event", id, event, data, created_at, and context {session_user, current_user, user_id}';
+
+CREATE FUNCTION rbac.list_events(events text[] DEFAULT NULL, after text DEFAULT NULL,
+								 lim integer DEFAULT 10) RETURNS jsonb
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	names CONSTANT text[] := ARRAY[
+		'permission', 'role', 'organization_role', 'organization_membership',
+		'resource_type', 'authorization_resource', 'role_assignment'];
+	e text;
+	page jsonb;
+	last text;
+BEGIN
+	IF lim IS NULL OR lim < 1 OR lim > 100 THEN
+		RAISE EXCEPTION 'invalid lim %', coalesce(lim::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'lim must be between 1 and 100.';
+	END IF;
+	IF after IS NOT NULL AND after !~ '^event_[0-9A-HJKMNP-TV-Z]{26}$' THEN
+		RAISE EXCEPTION 'invalid event id "%"', rbac.shorten(after)
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'An event id is "event_" and a ULID.';
+	END IF;
+	IF events IS NOT NULL THEN
+		FOREACH e IN ARRAY events LOOP
+			IF e IS NULL OR split_part(e, '.', 3) <> ''
+			   OR NOT (split_part(e, '.', 1) = ANY (names))
+			   OR NOT (split_part(e, '.', 2) = ANY (ARRAY['created', 'updated', 'deleted'])) THEN
+				RAISE EXCEPTION 'invalid event name "%"', rbac.shorten(coalesce(e, 'NULL'))
+					USING ERRCODE = 'invalid_parameter_value',
+						  DETAIL = 'An event name is an object (' || array_to_string(names, ', ')
+								   || ') and created, updated or deleted, as "role.created".';
+			END IF;
+		END LOOP;
+	END IF;
+	SELECT coalesce(jsonb_agg(rbac.event_json(x) ORDER BY x.id), '[]'::jsonb), max(x.id)
+	INTO page, last
+	FROM (SELECT * FROM rbac.event v
+		  WHERE (list_events.after IS NULL OR v.id > list_events.after)
+			AND (list_events.events IS NULL OR v.event = ANY (list_events.events))
+		  ORDER BY v.id
+		  LIMIT lim) x;
+	RETURN jsonb_build_object('object', 'list', 'data', page,
+							  'list_metadata', jsonb_build_object('after', coalesce(last, after)));
+END
+$$;
+COMMENT ON FUNCTION rbac.list_events(text[], text, integer) IS
+'WorkOS list of events (oldest first) after the cursor, optionally only these event names; list_metadata.after is the cursor to pass next time (the last id returned, or the one given when there is nothing new): ids are in commit order, so nothing is ever missed behind it';
+
+CREATE FUNCTION rbac.prune_events(older_than interval) RETURNS bigint
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	n bigint;
+BEGIN
+	IF older_than IS NULL OR older_than < interval '0' THEN
+		RAISE EXCEPTION 'invalid interval %', coalesce(older_than::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'older_than must be zero or more.';
+	END IF;
+	DELETE FROM rbac.event e WHERE e.id < rbac.event_id_at(clock_timestamp() - older_than);
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION rbac.prune_events(interval) IS
+'deletes the events recorded more than older_than ago; returns how many';
+
+CREATE FUNCTION rbac.set_events(enabled boolean) RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF enabled IS NULL THEN
+		RAISE EXCEPTION 'enabled must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	INSERT INTO rbac.setting AS s (events) VALUES (enabled)
+	ON CONFLICT ON CONSTRAINT setting_pkey DO UPDATE SET events = excluded.events;
+	RETURN enabled;
+END
+$$;
+COMMENT ON FUNCTION rbac.set_events(boolean) IS
+'records changes in rbac.event (true, the default) or not (false); the setting at commit decides for a transaction';

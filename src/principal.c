@@ -851,3 +851,22 @@ rbac_current_principal(PG_FUNCTION_ARGS)
 					 (raw_claims && *raw_claims) ? "true" : "false");
 	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }
+
+/*
+ * The user id of the principal now, if it is a member, copied into cxt;
+ * NULL otherwise (for the actor of an event).
+ */
+char *
+rbac_principal_user_id(MemoryContext cxt)
+{
+	bool		has_user = setting_user_id && *setting_user_id;
+	bool		has_role = !has_user && setting_role && *setting_role;
+	bool		use_claims = !has_user && !has_role &&
+		setting_jwt_claims == JWT_CLAIMS_TRUSTED;
+	Principal	p;
+
+	resolve(CurrentMemoryContext, &p, use_claims ? current_claims() : NULL);
+	if (!p.member)
+		return NULL;
+	return copy_in(cxt, p.user, p.user_len);
+}

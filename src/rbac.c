@@ -19,4 +19,5 @@ _PG_init(void)
 {
 	rbac_cache_init();
 	rbac_principal_init();
+	rbac_event_init();
 }

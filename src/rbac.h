@@ -21,6 +21,10 @@ extern Oid	rbac_extension_namespace(Oid extension);
 
 /* principal.c */
 extern void rbac_principal_init(void);
+extern char *rbac_principal_user_id(MemoryContext cxt);
+
+/* event.c */
+extern void rbac_event_init(void);
 
 /* validate.c */
 extern char *rbac_quote_for_message(const char *s, int len);

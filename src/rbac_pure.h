@@ -32,6 +32,7 @@ extern void rbac_ulid_encode(uint64_t ms, const uint8_t rnd[RBAC_ULID_RAND_LEN],
 							 char out[RBAC_ULID_LEN]);
 extern bool rbac_ulid_increment(uint8_t rnd[RBAC_ULID_RAND_LEN]);
 extern bool rbac_ulid_valid(const char *s, size_t len);
+extern bool rbac_ulid_decode(const char *s, uint64_t *ms, uint8_t rnd[RBAC_ULID_RAND_LEN]);
 
 /* wildcard.c */
 extern bool rbac_permission_matches(const char *grant, size_t glen,

@@ -9,6 +9,8 @@
  */
 #include "rbac_pure.h"
 
+#include <string.h>
+
 static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /* Encode a timestamp and 80 random bits as a 26-character ULID (no NUL). */
@@ -88,5 +90,37 @@ rbac_ulid_valid(const char *s, size_t len)
 		if (!found)
 			return false;
 	}
+	return true;
+}
+
+/*
+ * Decode a 26-character canonical ULID into its milliseconds and random
+ * part; false if it is not one.
+ */
+bool
+rbac_ulid_decode(const char *s, uint64_t *ms, uint8_t rnd[RBAC_ULID_RAND_LEN])
+{
+	uint8_t		bytes[16];
+	int			bit = -2;
+
+	if (!rbac_ulid_valid(s, RBAC_ULID_LEN))
+		return false;
+	memset(bytes, 0, sizeof(bytes));
+	for (int c = 0; c < RBAC_ULID_LEN; c++, bit += 5)
+	{
+		unsigned	v = (unsigned) (strchr(crockford, s[c]) - crockford);
+
+		for (int b = 0; b < 5; b++)
+		{
+			int			pos = bit + b;
+
+			if (pos >= 0 && (v >> (4 - b)) & 1)
+				bytes[pos / 8] |= (uint8_t) (1 << (7 - pos % 8));
+		}
+	}
+	*ms = 0;
+	for (int i = 0; i < 6; i++)
+		*ms = (*ms << 8) | bytes[i];
+	memcpy(rnd, bytes + 6, RBAC_ULID_RAND_LEN);
 	return true;
 }

@@ -1,0 +1,962 @@
+/*-------------------------------------------------------------------------
+ *
+ * event.c
+ *	  Change events (SPEC 8): one row of rbac.event per object a transaction
+ *	  changed, written just before it commits, numbered in commit order.
+ *
+ * Two triggers and a callback work together:
+ *
+ * - rbac.record_event(kind, key column [, 'own']), an AFTER ROW trigger on
+ *   every table that holds part of an object, notes the object's key (a
+ *   role's grants are part of the role, a membership's roles part of the
+ *   membership) in a per-transaction set.  Only the first note of an object
+ *   does any work: it remembers whether the object was created (an INSERT of
+ *   its own row) and who made the change.  As a BEFORE TRUNCATE statement
+ *   trigger it notes every row of the table.
+ * - rbac.capture_event(kind), a BEFORE DELETE ROW trigger on the tables of
+ *   the objects themselves, keeps the object's JSON before the delete (its
+ *   grants, roles and assignments are still there then), for the deleted
+ *   event.  As a BEFORE TRUNCATE trigger it captures and notes every row.
+ * - The pre-commit callback writes one event per noted object from its
+ *   state then: created, updated, deleted, or nothing for an object made and
+ *   removed in the same transaction.  It runs after every statement and
+ *   every deferred trigger of the transaction (rbac's own deferred checks
+ *   touch memberships too), so an object changed by several statements (a
+ *   create_organization_membership inserts the membership and then its
+ *   roles) yields one event with its final state.  PostgreSQL calls it
+ *   before it shuts down the transaction's services; the flush runs only
+ *   rbac's own SQL (the JSON functions and one INSERT into rbac.event, a
+ *   table no one else may put triggers on), the way extensions that commit
+ *   remote work at pre-commit do.  A prepared transaction is flushed at
+ *   pre-prepare.
+ *
+ * Commit order: the flush locks rbac.event in SHARE ROW EXCLUSIVE mode,
+ * which only flushes take, and holds it to commit; the ids it gives are
+ * greater than every id committed before (read with a fresh snapshot).  So
+ * ids are handed out in commit order, and a reader that has paged past an
+ * id never sees an event with a smaller id later.
+ *
+ * Subtransactions: every change to the set is logged with its
+ * subtransaction; an aborted subtransaction's notes and captures are
+ * undone, as PostgreSQL undoes its rows.
+ *
+ * NOTIFY rbac_events, one per event id, is queued by the flush and sent by
+ * PostgreSQL after commit (a prepared transaction sends none: NOTIFY cannot
+ * be prepared).
+ *
+ * Who: the flush reads and writes as the extension's owner, in a
+ * security-restricted operation, as PostgreSQL runs the queries of its
+ * foreign keys as the table's owner: a role that may change rbac's tables
+ * needs no privilege on rbac.event (nor SELECT on the tables its change
+ * touched), and cannot write an event itself.  rbac.event's guard refuses
+ * rows from anyone but the flush, a superuser and the extension's owner (a
+ * restore), also if the owner grants INSERT on it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "rbac.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_proc.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/async.h"
+#include "commands/extension.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "lib/ilist.h"
+#include "miscadmin.h"
+#include "parser/parse_func.h"
+#include "access/genam.h"
+#include "access/table.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/hsearch.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+
+PG_FUNCTION_INFO_V1(rbac_record_event);
+PG_FUNCTION_INFO_V1(rbac_capture_event);
+PG_FUNCTION_INFO_V1(rbac_event_guard);
+PG_FUNCTION_INFO_V1(rbac_event_id_at);
+
+/* the objects events are about */
+typedef enum EventKind
+{
+	EK_PERMISSION,
+	EK_ROLE,
+	EK_MEMBERSHIP,
+	EK_RESOURCE_TYPE,
+	EK_RESOURCE,
+	EK_ROLE_ASSIGNMENT,
+	EK_COUNT
+} EventKind;
+
+typedef struct KindInfo
+{
+	const char *name;			/* trigger argument */
+	const char *table;			/* the object's own table in schema rbac */
+	const char *key;			/* its key column */
+	const char *json;			/* its JSON function, rbac.<json>(rbac.<table>) */
+	const char *event;			/* event name prefix (roles: by their type) */
+} KindInfo;
+
+static const KindInfo kinds[EK_COUNT] = {
+	{"permission", "permission", "id", "permission_json", "permission"},
+	{"role", "role", "id", "role_json", "role"},
+	{"membership", "membership", "id", "membership_json", "organization_membership"},
+	{"resource_type", "resource_type", "slug", "resource_type_json", "resource_type"},
+	{"resource", "resource", "id", "resource_json", "authorization_resource"},
+	{"role_assignment", "role_assignment", "id", "role_assignment_json", "role_assignment"},
+};
+
+/* longest key: ids are at most 42 characters, slugs at most 64 bytes */
+#define EVENT_KEY_MAX	128
+
+typedef struct EntryKey
+{
+	int			kind;
+	char		id[EVENT_KEY_MAX];
+} EntryKey;
+
+/* what an undo record restores */
+typedef struct EntryState
+{
+	bool		pending;		/* changed since the last flush */
+	bool		created;		/* ... and the first change made it */
+	Jsonb	   *before;			/* its JSON before its last delete */
+	Oid			session_user;	/* who made the first change */
+	Oid			current_user;
+	char	   *principal;		/* the principal's user id then, or NULL */
+} EntryState;
+
+typedef struct Entry
+{
+	EntryKey	key;			/* hash key: first */
+	EntryState	s;
+	dlist_node	node;			/* in order of first note */
+} Entry;
+
+typedef struct Undo
+{
+	SubTransactionId subid;
+	Entry	   *entry;
+	bool		made;			/* the entry was made: remove it */
+	EntryState	old;
+} Undo;
+
+/* the transaction's set (TopTransactionContext), NULL when empty */
+static HTAB *entries = NULL;
+static dlist_head order;
+static int	npending = 0;
+static Undo *undo = NULL;
+static int	nundo = 0;
+static int	undo_cap = 0;
+
+/* inside the flush: rbac.event takes rows */
+static bool flushing = false;
+
+/* the JSON functions, by OID, for captures */
+static Oid	json_fn[EK_COUNT];
+
+/* plans kept for the flush */
+static SPIPlanPtr select_plan[EK_COUNT];
+static SPIPlanPtr insert_plan = NULL;
+static SPIPlanPtr max_plan = NULL;
+static SPIPlanPtr setting_plan = NULL;
+
+static void
+forget_all(void)
+{
+	entries = NULL;
+	npending = 0;
+	undo = NULL;
+	nundo = undo_cap = 0;
+}
+
+static void flush(bool send);
+
+static void
+event_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+			flush(true);
+			break;
+		case XACT_EVENT_PRE_PREPARE:
+			flush(false);
+			break;
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			forget_all();
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+event_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (entries == NULL)
+		return;
+	if (event == SUBXACT_EVENT_COMMIT_SUB)
+	{
+		/* the records of this subtransaction now belong to its parent */
+		for (int i = nundo - 1; i >= 0 && undo[i].subid == mySubid; i--)
+			undo[i].subid = parentSubid;
+	}
+	else if (event == SUBXACT_EVENT_ABORT_SUB)
+	{
+		while (nundo > 0 && undo[nundo - 1].subid == mySubid)
+		{
+			Undo	   *u = &undo[--nundo];
+
+			if (u->entry->s.pending)
+				npending--;
+			if (u->made)
+			{
+				dlist_delete(&u->entry->node);
+				hash_search(entries, &u->entry->key, HASH_REMOVE, NULL);
+				continue;
+			}
+			u->entry->s = u->old;
+			if (u->entry->s.pending)
+				npending++;
+		}
+	}
+}
+
+void
+rbac_event_init(void)
+{
+	RegisterXactCallback(event_xact_callback, NULL);
+	RegisterSubXactCallback(event_subxact_callback, NULL);
+}
+
+static void *
+grow(void *array, int *cap, Size size)
+{
+	int			newcap = *cap ? *cap * 2 : 64;
+	void	   *a;
+
+	if (array == NULL)
+		a = MemoryContextAlloc(TopTransactionContext, newcap * size);
+	else
+		a = repalloc(array, newcap * size);
+	*cap = newcap;
+	return a;
+}
+
+static Oid	extension_owner(void);
+
+/*
+ * Become the extension's owner, in a security-restricted operation, for
+ * rbac's own queries (see the top of this file); restore with
+ * SetUserIdAndSecContext(*user, *sec).  An error restores it too.
+ */
+static void
+become_owner(Oid *user, int *sec)
+{
+	Oid			owner = extension_owner();
+
+	if (!OidIsValid(owner))
+		elog(ERROR, "rbac: extension rbac is missing");
+	GetUserIdAndSecContext(user, sec);
+	SetUserIdAndSecContext(owner, *sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+}
+
+/* Log the entry's state before a change, for an aborting subtransaction. */
+static void
+log_undo(Entry *e, bool made)
+{
+	if (nundo == undo_cap)
+		undo = grow(undo, &undo_cap, sizeof(Undo));
+	undo[nundo].subid = GetCurrentSubTransactionId();
+	undo[nundo].entry = e;
+	undo[nundo].made = made;
+	undo[nundo].old = e->s;
+	nundo++;
+}
+
+/* The entry of an object, made (not pending) if there is none. */
+static Entry *
+find_entry(int kind, const char *id, int len)
+{
+	EntryKey	key;
+	Entry	   *e;
+	bool		found;
+
+	if (len >= EVENT_KEY_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("rbac: key \"%s\" is too long for an event",
+						rbac_quote_for_message(id, len))));
+	if (entries == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(EntryKey);
+		ctl.entrysize = sizeof(Entry);
+		ctl.hcxt = TopTransactionContext;
+		entries = hash_create("rbac events", 256, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		dlist_init(&order);
+	}
+	memset(&key, 0, sizeof(key));
+	key.kind = kind;
+	memcpy(key.id, id, len);
+	e = hash_search(entries, &key, HASH_ENTER, &found);
+	if (!found)
+	{
+		memset(&e->s, 0, sizeof(e->s));
+		dlist_push_tail(&order, &e->node);
+		log_undo(e, true);
+	}
+	return e;
+}
+
+/* Note a change of the object: INSERT of its own row if created. */
+static void
+note(int kind, const char *id, int len, bool created)
+{
+	Entry	   *e = find_entry(kind, id, len);
+
+	if (e->s.pending)
+		return;
+	log_undo(e, false);
+	e->s.pending = true;
+	e->s.created = created;
+	e->s.session_user = GetSessionUserId();
+	e->s.current_user = GetUserId();
+	e->s.principal = rbac_principal_user_id(TopTransactionContext);
+	npending++;
+}
+
+/* Keep the object's JSON before a delete. */
+static void
+capture(int kind, const char *id, int len, Datum json)
+{
+	Entry	   *e = find_entry(kind, id, len);
+	MemoryContext old;
+
+	log_undo(e, false);
+	old = MemoryContextSwitchTo(TopTransactionContext);
+	e->s.before = DatumGetJsonbPCopy(json);
+	MemoryContextSwitchTo(old);
+}
+
+static int
+kind_of(const char *name)
+{
+	for (int k = 0; k < EK_COUNT; k++)
+		if (strcmp(kinds[k].name, name) == 0)
+			return k;
+	elog(ERROR, "rbac: unknown event kind \"%s\"", name);
+	return -1;					/* keep compiler quiet */
+}
+
+/* The text of a column of a row, by attribute number; NULL if null. */
+static char *
+column_text(HeapTuple tup, TupleDesc desc, AttrNumber att, int *len)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, att, desc, &isnull);
+	text	   *t;
+
+	if (isnull)
+		return NULL;
+	t = DatumGetTextPP(d);
+	*len = VARSIZE_ANY_EXHDR(t);
+	return VARDATA_ANY(t);
+}
+
+/* The attribute number of a text column of the trigger's table. */
+static AttrNumber
+text_column(Relation rel, const char *name)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			att = SPI_fnumber(desc, name);
+
+	if (att <= 0 || getBaseType(TupleDescAttr(desc, att - 1)->atttypid) != TEXTOID)
+		elog(ERROR, "rbac: table \"%s\" has no text column \"%s\"",
+			 RelationGetRelationName(rel), name);
+	return (AttrNumber) att;
+}
+
+/*
+ * rbac.record_event(kind, key column [, 'own']): AFTER INSERT OR UPDATE OR
+ * DELETE FOR EACH ROW notes the object the row belongs to; BEFORE TRUNCATE
+ * FOR EACH STATEMENT notes the objects of every row.
+ */
+Datum
+rbac_record_event(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Trigger    *tg;
+	int			kind;
+	bool		own;
+	AttrNumber	att;
+	int			len;
+	char	   *id;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "rbac.record_event() is a trigger");
+	tg = td->tg_trigger;
+	if (tg->tgnargs < 2)
+		elog(ERROR, "rbac.record_event() needs a kind and a key column");
+	kind = kind_of(tg->tgargs[0]);
+	own = tg->tgnargs > 2 && strcmp(tg->tgargs[2], "own") == 0;
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		StringInfoData q;
+		Relation	rel = td->tg_relation;
+		Oid			save_user;
+		int			save_sec;
+
+		if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+			elog(ERROR, "rbac.record_event() fires before TRUNCATE");
+		(void) text_column(rel, tg->tgargs[1]);
+		initStringInfo(&q);
+		appendStringInfo(&q, "SELECT DISTINCT t.%s FROM %s.%s t",
+						 quote_identifier(tg->tgargs[1]),
+						 quote_identifier(get_namespace_name(RelationGetNamespace(rel))),
+						 quote_identifier(RelationGetRelationName(rel)));
+		become_owner(&save_user, &save_sec);
+		SPI_connect();
+		SPI_execute(q.data, true, 0);
+		SetUserIdAndSecContext(save_user, save_sec);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			id = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &len);
+			if (id)
+				note(kind, id, len, false);
+		}
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_AFTER(td->tg_event))
+		elog(ERROR, "rbac.record_event() fires after each row");
+	att = text_column(td->tg_relation, tg->tgargs[1]);
+	if (TRIGGER_FIRED_BY_INSERT(td->tg_event))
+	{
+		id = column_text(td->tg_trigtuple, RelationGetDescr(td->tg_relation), att, &len);
+		if (id)
+			note(kind, id, len, own);
+	}
+	else if (TRIGGER_FIRED_BY_DELETE(td->tg_event))
+	{
+		id = column_text(td->tg_trigtuple, RelationGetDescr(td->tg_relation), att, &len);
+		if (id)
+			note(kind, id, len, false);
+	}
+	else
+	{
+		/* an update may move a part to another object: both change */
+		id = column_text(td->tg_trigtuple, RelationGetDescr(td->tg_relation), att, &len);
+		if (id)
+			note(kind, id, len, false);
+		id = column_text(td->tg_newtuple, RelationGetDescr(td->tg_relation), att, &len);
+		if (id)
+			note(kind, id, len, false);
+	}
+	return PointerGetDatum(NULL);
+}
+
+/*
+ * The OID of rbac.<json>(rbac.<table>), checked to be the extension's.  The
+ * OID is kept, and checked again on each use (the extension may have been
+ * dropped and created again since).
+ */
+static Oid
+json_function(int kind, Relation rel)
+{
+	Oid			argtype = rel->rd_rel->reltype;
+	Oid			fn = json_fn[kind];
+	List	   *name;
+
+	if (OidIsValid(fn))
+	{
+		HeapTuple	tup = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+		bool		same = false;
+
+		if (HeapTupleIsValid(tup))
+		{
+			Form_pg_proc p = (Form_pg_proc) GETSTRUCT(tup);
+
+			same = p->pronamespace == RelationGetNamespace(rel) &&
+				strcmp(NameStr(p->proname), kinds[kind].json) == 0 &&
+				p->pronargs == 1 && p->proargtypes.values[0] == argtype &&
+				p->prorettype == JSONBOID;
+			ReleaseSysCache(tup);
+		}
+		if (same)
+			return fn;
+	}
+	name = list_make2(makeString(get_namespace_name(RelationGetNamespace(rel))),
+					  makeString(pstrdup(kinds[kind].json)));
+	fn = LookupFuncName(name, 1, &argtype, false);
+	if (getExtensionOfObject(ProcedureRelationId, fn) != get_extension_oid("rbac", false) ||
+		get_func_rettype(fn) != JSONBOID)
+		elog(ERROR, "rbac: function %s is not rbac's", kinds[kind].json);
+	json_fn[kind] = fn;
+	return fn;
+}
+
+/*
+ * rbac.capture_event(kind): BEFORE DELETE FOR EACH ROW keeps the object's
+ * JSON; BEFORE TRUNCATE FOR EACH STATEMENT keeps every row's and notes it.
+ */
+Datum
+rbac_capture_event(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	int			kind;
+	AttrNumber	att;
+	Oid			fn;
+	int			len;
+	char	   *id;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "rbac.capture_event() is a trigger");
+	if (td->tg_trigger->tgnargs < 1)
+		elog(ERROR, "rbac.capture_event() needs a kind");
+	if (!TRIGGER_FIRED_BEFORE(td->tg_event))
+		elog(ERROR, "rbac.capture_event() fires before DELETE or TRUNCATE");
+	kind = kind_of(td->tg_trigger->tgargs[0]);
+	rel = td->tg_relation;
+	if (strcmp(RelationGetRelationName(rel), kinds[kind].table) != 0)
+		elog(ERROR, "rbac.capture_event(%s) is for table %s", kinds[kind].name, kinds[kind].table);
+	att = text_column(rel, kinds[kind].key);
+	fn = json_function(kind, rel);
+
+	if (TRIGGER_FIRED_BY_TRUNCATE(td->tg_event))
+	{
+		StringInfoData q;
+		const char *nsp = quote_identifier(get_namespace_name(RelationGetNamespace(rel)));
+		Oid			save_user;
+		int			save_sec;
+
+		initStringInfo(&q);
+		appendStringInfo(&q, "SELECT t.%s, %s.%s(t) FROM %s.%s t",
+						 quote_identifier(kinds[kind].key), nsp,
+						 quote_identifier(kinds[kind].json), nsp,
+						 quote_identifier(kinds[kind].table));
+		become_owner(&save_user, &save_sec);
+		SPI_connect();
+		SPI_execute(q.data, true, 0);
+		SetUserIdAndSecContext(save_user, save_sec);
+		for (uint64 i = 0; i < SPI_processed; i++)
+		{
+			bool		isnull;
+			Datum		json = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2,
+											 &isnull);
+
+			id = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &len);
+			if (id && !isnull)
+			{
+				capture(kind, id, len, json);
+				note(kind, id, len, false);
+			}
+		}
+		SPI_finish();
+		return PointerGetDatum(NULL);
+	}
+
+	if (!TRIGGER_FIRED_FOR_ROW(td->tg_event) || !TRIGGER_FIRED_BY_DELETE(td->tg_event))
+		elog(ERROR, "rbac.capture_event() fires before DELETE or TRUNCATE");
+	id = column_text(td->tg_trigtuple, RelationGetDescr(rel), att, &len);
+	if (id)
+	{
+		Datum		row = heap_copy_tuple_as_datum(td->tg_trigtuple, RelationGetDescr(rel));
+		Datum		json;
+		Oid			save_user;
+		int			save_sec;
+
+		become_owner(&save_user, &save_sec);
+		json = OidFunctionCall1(fn, row);
+		SetUserIdAndSecContext(save_user, save_sec);
+		capture(kind, id, len, json);
+	}
+	return PointerGetDatum(td->tg_trigtuple);
+}
+
+/* The ULID of an event id, decoded: false if it is not one. */
+static bool
+decode_event_id(const char *s, int len, uint64 *ms, uint8 rnd[RBAC_ULID_RAND_LEN])
+{
+	if (len != 6 + RBAC_ULID_LEN || memcmp(s, "event_", 6) != 0)
+		return false;
+	return rbac_ulid_decode(s + 6, ms, rnd);
+}
+
+static uint64
+unix_ms(TimestampTz t)
+{
+	return (uint64) (t / 1000) +
+		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+}
+
+static SPIPlanPtr
+keep(const char *sql, int nargs, Oid *types)
+{
+	SPIPlanPtr	p = SPI_prepare(sql, nargs, types);
+
+	if (p == NULL)
+		elog(ERROR, "rbac: could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+	SPI_keepplan(p);
+	return p;
+}
+
+static void
+prepare_plans(void)
+{
+	Oid			t1[1] = {TEXTOID};
+	Oid			t7[7] = {TEXTOID, TEXTOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID};
+
+	for (int k = 0; k < EK_COUNT; k++)
+	{
+		if (select_plan[k] == NULL)
+		{
+			char		sql[512];
+
+			snprintf(sql, sizeof(sql),
+					 "SELECT rbac.%s(t) FROM rbac.%s t WHERE t.%s OPERATOR(pg_catalog.=) $1",
+					 kinds[k].json, kinds[k].table, kinds[k].key);
+			select_plan[k] = keep(sql, 1, t1);
+		}
+	}
+	if (insert_plan == NULL)
+		insert_plan = keep("INSERT INTO rbac.event (id, event, data, created_at, "
+						   "session_user_name, current_user_name, user_id) "
+						   "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, t7);
+	if (max_plan == NULL)
+		max_plan = keep("SELECT pg_catalog.max(e.id) FROM rbac.event e", 0, NULL);
+	if (setting_plan == NULL)
+		setting_plan = keep("SELECT s.events FROM rbac.setting s", 0, NULL);
+}
+
+/* The event name: prefix by kind (a role's by its type) and what happened. */
+static char *
+event_name(int kind, Jsonb *data, const char *what)
+{
+	const char *prefix = kinds[kind].event;
+
+	if (kind == EK_ROLE && data != NULL)
+	{
+		JsonbValue	k;
+		JsonbValue *v;
+
+		k.type = jbvString;
+		k.val.string.val = "type";
+		k.val.string.len = 4;
+		v = findJsonbValueFromContainer(&data->root, JB_FOBJECT, &k);
+		if (v && v->type == jbvString && v->val.string.len == 16 &&
+			memcmp(v->val.string.val, "OrganizationRole", 16) == 0)
+			prefix = "organization_role";
+	}
+	return psprintf("%s.%s", prefix, what);
+}
+
+static Datum
+name_of(Oid role)
+{
+	char	   *n = GetUserNameFromId(role, true);
+
+	return CStringGetTextDatum(n ? n : psprintf("%u", role));
+}
+
+/* The owner of extension rbac, or InvalidOid. */
+static Oid
+extension_owner(void)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tup;
+	Oid			owner = InvalidOid;
+	Oid			ext = get_extension_oid("rbac", true);
+
+	if (!OidIsValid(ext))
+		return InvalidOid;
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(ext));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tup = systable_getnext(scan);
+	if (HeapTupleIsValid(tup))
+		owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return owner;
+}
+
+/* Insert one event, with rbac.event's guard open. */
+static void
+write_event(Datum *values, const char *nulls)
+{
+	flushing = true;
+	PG_TRY();
+	{
+		if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "rbac: could not write an event");
+	}
+	PG_FINALLY();
+	{
+		flushing = false;
+	}
+	PG_END_TRY();
+}
+
+/* rbac.event, found through the extension */
+static Oid
+event_table(void)
+{
+	Oid			ext = get_extension_oid("rbac", false);
+	Oid			relid = get_relname_relid("event", rbac_extension_namespace(ext));
+
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
+		getExtensionOfObject(RelationRelationId, relid) != ext)
+		elog(ERROR, "rbac: table rbac.event is missing");
+	return relid;
+}
+
+/*
+ * Write the events of every pending object, and queue their NOTIFY if
+ * send (not for a prepared transaction).
+ */
+static void
+flush(bool send)
+{
+	uint64		last_ms = 0;
+	uint8		last_rnd[RBAC_ULID_RAND_LEN];
+	bool		have_last = false;
+	bool		enabled = true;
+	Oid			event_rel;
+	Oid			save_user;
+	int			save_sec;
+	int			nsent = 0;
+	int			npending_at_start;
+	char	  **sent = NULL;
+	dlist_iter	it;
+
+	if (entries == NULL || npending == 0)
+		return;
+
+	become_owner(&save_user, &save_sec);
+	npending_at_start = npending;
+	PushActiveSnapshot(GetTransactionSnapshot());
+	SPI_connect();
+	prepare_plans();
+
+	/* set_events(false): the changes are recorded as seen, nothing written */
+	if (SPI_execute_plan(setting_plan, NULL, NULL, false, 1) == SPI_OK_SELECT &&
+		SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		enabled = isnull || DatumGetBool(d);
+	}
+
+	if (enabled)
+	{
+		/* one flush at a time, until commit: ids in commit order */
+		event_rel = event_table();
+		LockRelationOid(event_rel, ShareRowExclusiveLock);
+
+		/* the greatest id committed, whatever this transaction's snapshot */
+		if (SPI_execute_snapshot(max_plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
+								 true, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+										  &isnull);
+
+			if (!isnull)
+			{
+				text	   *t = DatumGetTextPP(d);
+
+				have_last = decode_event_id(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
+											&last_ms, last_rnd);
+			}
+		}
+	}
+
+	dlist_foreach(it, &order)
+	{
+		Entry	   *e = dlist_container(Entry, node, it.cur);
+		Datum		arg;
+		Jsonb	   *data = NULL;
+		const char *what;
+		Datum		values[7];
+		char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+		TimestampTz now;
+		uint64		ms;
+		char		id[6 + RBAC_ULID_LEN + 1];
+
+		if (!e->s.pending)
+			continue;
+		e->s.pending = false;
+		npending--;
+		if (!enabled)
+			continue;
+
+		arg = PointerGetDatum(cstring_to_text(e->key.id));
+		if (SPI_execute_plan(select_plan[e->key.kind], &arg, NULL, false, 1) != SPI_OK_SELECT)
+			elog(ERROR, "rbac: could not read %s \"%s\"", kinds[e->key.kind].name, e->key.id);
+		if (SPI_processed == 1)
+		{
+			bool		isnull;
+			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
+										  &isnull);
+
+			if (isnull)
+				continue;
+			data = DatumGetJsonbP(d);
+			what = e->s.created ? "created" : "updated";
+		}
+		else if (e->s.created)
+			continue;			/* made and removed again: nothing happened */
+		else if (e->s.before != NULL)
+		{
+			data = e->s.before;
+			what = "deleted";
+		}
+		else
+			continue;			/* never seen whole: cannot say what it was */
+
+		/* the id: the clock, or one past the last id if that is later */
+		now = GetCurrentTimestamp();
+		ms = unix_ms(now);
+		if (have_last && ms <= last_ms)
+		{
+			if (!rbac_ulid_increment(last_rnd))
+				last_ms++;
+		}
+		else
+		{
+			last_ms = ms;
+			if (!pg_strong_random(last_rnd, RBAC_ULID_RAND_LEN))
+				ereport(ERROR,
+						(errcode(ERRCODE_INTERNAL_ERROR),
+						 errmsg("could not generate random bytes for an id")));
+			last_rnd[0] &= 0x7f;
+			have_last = true;
+		}
+		memcpy(id, "event_", 6);
+		rbac_ulid_encode(last_ms, last_rnd, id + 6);
+		id[6 + RBAC_ULID_LEN] = '\0';
+
+		values[0] = CStringGetTextDatum(id);
+		values[1] = CStringGetTextDatum(event_name(e->key.kind, data, what));
+		values[2] = JsonbPGetDatum(data);
+		values[3] = TimestampTzGetDatum(now);
+		values[4] = name_of(e->s.session_user);
+		values[5] = name_of(e->s.current_user);
+		if (e->s.principal)
+			values[6] = CStringGetTextDatum(e->s.principal);
+		else
+			nulls[6] = 'n';
+
+		write_event(values, nulls);
+
+		if (send)
+		{
+			if (sent == NULL)
+				sent = MemoryContextAlloc(TopTransactionContext,
+										  sizeof(char *) * npending_at_start);
+			sent[nsent++] = MemoryContextStrdup(TopTransactionContext, id);
+		}
+	}
+	SPI_finish();
+	PopActiveSnapshot();
+	SetUserIdAndSecContext(save_user, save_sec);
+	/* queued for after commit, as the role that made the change */
+	for (int i = 0; i < nsent; i++)
+		Async_Notify("rbac_events", sent[i]);
+}
+
+/* May the current user write rbac.event directly (a restore)? */
+static bool
+may_write_events(void)
+{
+	Oid			owner;
+
+	if (superuser())
+		return true;
+	owner = extension_owner();
+	return OidIsValid(owner) && has_privs_of_role(GetUserId(), owner);
+}
+
+/*
+ * rbac.event_guard(): BEFORE INSERT OR UPDATE FOR EACH ROW on rbac.event.
+ * Events come from the flush; a superuser or the extension's owner may
+ * write them too (pg_restore), nobody else.
+ */
+Datum
+rbac_event_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		elog(ERROR, "rbac.event_guard() is a trigger");
+	if (!flushing && !may_write_events())
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to write rbac.event"),
+				 errdetail("Events are written by rbac's triggers when a change commits.")));
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple);
+}
+
+/*
+ * rbac.event_id_at(timestamptz) returns text: the smallest event id of that
+ * millisecond (for rbac.prune_events: ids are time-ordered).
+ */
+Datum
+rbac_event_id_at(PG_FUNCTION_ARGS)
+{
+	TimestampTz t = PG_GETARG_TIMESTAMPTZ(0);
+	uint8		zero[RBAC_ULID_RAND_LEN];
+	char		id[6 + RBAC_ULID_LEN + 1];
+	int64		ms;
+
+	if (TIMESTAMP_NOT_FINITE(t))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("timestamp must be finite")));
+	ms = (int64) (t / 1000) + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+	if (t < 0 && t % 1000 != 0)
+		ms--;
+	if (ms < 0)
+		ms = 0;
+	if (ms > (int64) 0xFFFFFFFFFFFF)
+		ms = (int64) 0xFFFFFFFFFFFF;
+	memset(zero, 0, sizeof(zero));
+	memcpy(id, "event_", 6);
+	rbac_ulid_encode((uint64) ms, zero, id + 6);
+	id[6 + RBAC_ULID_LEN] = '\0';
+	PG_RETURN_TEXT_P(cstring_to_text(id));
+}
