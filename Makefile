@@ -32,7 +32,7 @@ REGRESS = slugs ids permissions roles organization_roles priority json checks rl
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \
-	reindex_concurrently statement_state resource_rules resource_eviction snapshot_edges
+	reindex_concurrently statement_state resource_rules resource_eviction snapshot_edges events_cursor
 ISOLATION_OPTS = --inputdir=test/isolation --outputdir=build/isolation
 
 TAP_TESTS = 1
