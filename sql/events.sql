@@ -204,6 +204,17 @@ RESET ROLE;
 INSERT INTO rbac.event (id, event, data, created_at, session_user_name, current_user_name)
 VALUES ('event_01J00000000000000000000000', 'role.created', '{"slug": "restored"}', '2024-06-01', 'x', 'y');
 
+-- a restore (check_function_bodies off, as pg_dump's scripts set it) by a
+-- superuser or the extension's owner records nothing: the dump brings the
+-- events back; anyone else's change is recorded all the same
+SET check_function_bodies = off;
+SELECT (rbac.create_role('restored-role', 'Restored')).slug;
+SET ROLE rbac_events_app;
+SELECT (rbac.update_role('restored-role', 'Changed by the app')).slug;
+RESET ROLE;
+RESET check_function_bodies;
+SELECT * FROM pg_temp.news();
+
 -- set_events(false) records nothing, true records again
 SELECT rbac.set_events(false);
 SELECT (rbac.create_role('quiet', 'Quiet')).slug;

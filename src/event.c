@@ -73,6 +73,8 @@
 #include "lib/ilist.h"
 #include "miscadmin.h"
 #include "parser/parse_func.h"
+#include "storage/proc.h"
+#include "utils/guc.h"
 #include "access/genam.h"
 #include "access/table.h"
 #include "storage/lmgr.h"
@@ -335,11 +337,40 @@ find_entry(int kind, const char *id, int len)
 	return e;
 }
 
+static bool may_write_events(void);
+
+/*
+ * Is this a restore?  pg_dump's scripts turn check_function_bodies off
+ * (rbac's own restore-time rules go by it too); a restore by someone who
+ * may write rbac.event anyway (a superuser, the extension's owner) brings
+ * the events back from the dump and records none of its own.  Anyone else
+ * gets no way around recording.  Answered once per transaction.
+ */
+static bool
+restoring(void)
+{
+	static LocalTransactionId asked = InvalidLocalTransactionId;
+	static bool answer = false;
+
+	if (check_function_bodies)
+		return false;
+	if (asked != MyProc->lxid)
+	{
+		answer = may_write_events();
+		asked = MyProc->lxid;
+	}
+	return answer;
+}
+
 /* Note a change of the object: INSERT of its own row if created. */
 static void
 note(int kind, const char *id, int len, bool created)
 {
-	Entry	   *e = find_entry(kind, id, len);
+	Entry	   *e;
+
+	if (restoring())
+		return;
+	e = find_entry(kind, id, len);
 
 	if (e->s.pending)
 		return;
@@ -356,9 +387,12 @@ note(int kind, const char *id, int len, bool created)
 static void
 capture(int kind, const char *id, int len, Datum json)
 {
-	Entry	   *e = find_entry(kind, id, len);
+	Entry	   *e;
 	MemoryContext old;
 
+	if (restoring())
+		return;
+	e = find_entry(kind, id, len);
 	log_undo(e, false);
 	old = MemoryContextSwitchTo(TopTransactionContext);
 	e->s.before = DatumGetJsonbPCopy(json);
@@ -438,7 +472,7 @@ rbac_record_event(PG_FUNCTION_ARGS)
 			elog(ERROR, "rbac.record_event() fires before TRUNCATE");
 		(void) text_column(rel, tg->tgargs[1]);
 		initStringInfo(&q);
-		appendStringInfo(&q, "SELECT DISTINCT t.%s FROM %s.%s t",
+		appendStringInfo(&q, "SELECT DISTINCT t.%s FROM %s.%s t ORDER BY 1",
 						 quote_identifier(tg->tgargs[1]),
 						 quote_identifier(get_namespace_name(RelationGetNamespace(rel))),
 						 quote_identifier(RelationGetRelationName(rel)));
@@ -560,7 +594,7 @@ rbac_capture_event(PG_FUNCTION_ARGS)
 		int			save_sec;
 
 		initStringInfo(&q);
-		appendStringInfo(&q, "SELECT t.%s, %s.%s(t) FROM %s.%s t",
+		appendStringInfo(&q, "SELECT t.%s, %s.%s(t) FROM %s.%s t ORDER BY 1",
 						 quote_identifier(kinds[kind].key), nsp,
 						 quote_identifier(kinds[kind].json), nsp,
 						 quote_identifier(kinds[kind].table));

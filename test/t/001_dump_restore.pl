@@ -163,6 +163,19 @@ sub compare_restored
 			rbac.role_has_permission('viewer', 'restored:new'))}),
 		"t\nt\nt\nt t t t f",
 		"$label: new roles, permissions and grants work after the restore");
+
+	# events (SPEC 8): the restore brought the source's back (compared with
+	# every other table above) and recorded none of its own; the changes
+	# after it are recorded after them
+	is( $target->safe_psql(
+			$db, q{
+		SELECT concat_ws(' ',
+			(SELECT count(*) FROM rbac.event e WHERE e.data->>'slug' IN ('restored', 'restored:new')),
+			(SELECT bool_and(e.id > ALL (SELECT o.id FROM rbac.event o
+										WHERE o.data->>'slug' NOT IN ('restored', 'restored:new')))
+			 FROM rbac.event e WHERE e.data->>'slug' IN ('restored', 'restored:new')))}),
+		'3 t',
+		"$label: events after the restore follow the restored ones");
 	return;
 }
 

@@ -179,6 +179,35 @@ SELECT rbac.list_roles_json('org_acme')::text;
 is($standby->safe_psql('app', $reads), $primary->safe_psql('app', $reads),
 	'read functions: the standby gives the primary\'s results');
 
+# Events (SPEC 8) are rows: the standby has the primary's, and NOTIFY
+# rbac_events carries each new id to a listener on the primary after commit
+# (none for a rolled-back change).
+my $events = q{SELECT rbac.list_events(NULL, NULL, 100)::text; SELECT count(*) > 0 FROM rbac.event};
+$primary->wait_for_catchup($standby);
+is($standby->safe_psql('app', $events), $primary->safe_psql('app', $events),
+	'events: the standby has the primary\'s');
+like($standby->safe_psql('app', 'SELECT count(*) FROM rbac.event'), qr/^[1-9][0-9]*$/,
+	'events: the standby has some');
+{
+	my ($ret, $out, $err) = $primary->psql(
+		'app', q{
+		LISTEN rbac_events;
+		BEGIN;
+		SELECT rbac.create_permission('notify:never', 'Rolled back') IS NOT NULL;
+		ROLLBACK;
+		SELECT rbac.create_permission('notify:me', 'Notify me') IS NOT NULL;
+		SELECT 'last ' || max(id) FROM rbac.event;
+	});
+	my @payloads = ($out =~ /Asynchronous notification "rbac_events" with payload "([^"]+)"/g);
+	my ($last) = ($out =~ /^last (\S+)$/m);
+	is(scalar(@payloads), 1, 'NOTIFY rbac_events: one notification for one committed change')
+	  or diag($out . $err);
+	is($payloads[0], $last, 'NOTIFY rbac_events: its payload is the new event\'s id');
+}
+$primary->wait_for_catchup($standby);
+is($standby->safe_psql('app', q{SELECT e.event FROM rbac.event e ORDER BY e.id DESC LIMIT 1}),
+	'permission.created', 'events: a new event reaches the standby');
+
 # On the primary, the checks take no transaction id: they write nothing.
 is( $primary->safe_psql(
 		'app', q{
