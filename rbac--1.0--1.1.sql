@@ -4330,9 +4330,10 @@ AS $$
 						FROM rbac.priority_list(o.organization_id) l JOIN rbac.role y ON y.id = l.role_id
 						WHERE y.organization_id IS NOT NULL), '[]'::jsonb))
 				|| CASE WHEN rbac.has_own_order(o.organization_id)
-						THEN jsonb_build_object('priority_order', (
+						THEN jsonb_build_object('priority_order', coalesce((
 							SELECT jsonb_agg(y.slug::text ORDER BY l.priority)
-							FROM rbac.priority_list(o.organization_id) l JOIN rbac.role y ON y.id = l.role_id))
+							FROM rbac.priority_list(o.organization_id) l JOIN rbac.role y ON y.id = l.role_id),
+							'[]'::jsonb))
 						ELSE '{}'::jsonb END
 				ORDER BY o.organization_id COLLATE "C")
 			FROM orgs o), '[]'::jsonb),
@@ -4457,7 +4458,8 @@ BEGIN
 								  WHERE y.organization_id IS NULL AND y.slug::text <> ALL (doc_env)
 									AND NOT (prune AND doc ? 'roles'));
 	named_env := CASE WHEN doc ? 'roles' THEN doc_env
-					  ELSE ARRAY(SELECT y.slug::text FROM rbac.role y WHERE y.organization_id IS NULL) END;
+					  ELSE ARRAY(SELECT y.slug::text FROM rbac.priority_list(NULL::text) l
+								 JOIN rbac.role y ON y.id = l.role_id ORDER BY l.priority) END;
 
 	-- resource types: every parent is organization, the type itself, a type
 	-- listed before it or one the catalog keeps
@@ -4822,6 +4824,23 @@ BEGIN
 					x.organization_id::text || '/' || x.slug::text,
 					jsonb_build_object('before', before))::rbac.change);
 			END LOOP;
+			-- an organization the document leaves out, left without roles of
+			-- its own, follows the environment list again
+			FOR org IN
+				SELECT o.organization_id::text FROM rbac.organization_order o
+				WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(doc -> 'organization_roles') z
+								  WHERE z ->> 'organization_id' = o.organization_id::text)
+				  AND NOT EXISTS (SELECT 1 FROM rbac.role y WHERE y.organization_id::text = o.organization_id::text)
+				ORDER BY o.organization_id::text COLLATE "C"
+			LOOP
+				PERFORM rbac.lock_list(org);
+				cur := ARRAY(SELECT y.slug::text FROM rbac.priority_list(org) l JOIN rbac.role y ON y.id = l.role_id
+							 ORDER BY l.priority);
+				DELETE FROM rbac.role_order y WHERE y.organization_id::text = org;
+				DELETE FROM rbac.organization_order y WHERE y.organization_id::text = org;
+				changes := array_append(changes, ROW('delete', 'priority_order', org,
+					jsonb_build_object('before', jsonb_build_object('priority_order', to_jsonb(cur))))::rbac.change);
+			END LOOP;
 		END IF;
 		IF doc ? 'roles' THEN
 			FOR x IN
@@ -4849,7 +4868,8 @@ BEGIN
 				before := rbac.config_permission_object(p) || jsonb_build_object('granted_by', to_jsonb(ARRAY(
 					SELECT coalesce(y.organization_id::text || '/', '') || y.slug::text
 					FROM rbac.role_permission rp JOIN rbac.role y ON y.id = rp.role_id
-					WHERE rp.permission_slug::text = p.slug::text ORDER BY 1 COLLATE "C")));
+					WHERE rp.permission_slug::text = p.slug::text
+					ORDER BY coalesce(y.organization_id::text || '/', '') || y.slug::text COLLATE "C")));
 				PERFORM rbac.delete_permission(p.slug::text);
 				changes := array_append(changes, ROW('delete', 'permission', p.slug::text,
 					jsonb_build_object('before', before))::rbac.change);
