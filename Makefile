@@ -28,7 +28,7 @@ PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
 	memberships principal privileges hostile parallel trust json_mutators resources resource_checks resource_rls \
-	queries memo_snapshot explain priority_order events
+	queries memo_snapshot explain priority_order events config
 REGRESS_OPTS = --inputdir=. --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \

@@ -3905,3 +3905,1267 @@ END
 $$;
 COMMENT ON FUNCTION rbac.set_events(boolean) IS
 'records changes in rbac.event (true, the default) or not (false); the setting at commit decides for a transaction';
+
+------------------------------------------------------------------------------
+-- Configuration as code (SPEC 8): rbac.export() writes the configuration
+-- (resource types, permissions, roles with their grants and priority order,
+-- organization roles and orders, default roles, settings) as one jsonb
+-- document; rbac.apply() makes the catalog match such a document, or
+-- WorkOS's own list JSON, through the management functions, so that every
+-- rule and trigger applies, and returns one rbac.change row per change.
+--
+-- apply() first reads the whole document into a normalized form
+-- (rbac.config_document: shapes, JSON types, slugs, names, duplicates; the
+-- JSON path of the first problem in a 22023), then, under table locks that
+-- serialize applies but let checks and memberships go on, checks it against
+-- the catalog (rbac.config_check: what it grants, names or orders exists),
+-- then changes only what differs (rbac.config_apply), so that applying the
+-- same document again changes nothing and returns no rows.  A top-level key
+-- left out says nothing about its objects; prune deletes the objects of the
+-- keys present that the document does not name.  dry_run does all of it in
+-- a subtransaction that it rolls back, and returns the same rows.
+-- Memberships, resources and role assignments are data, not configuration:
+-- neither exported nor applied.
+------------------------------------------------------------------------------
+
+CREATE TYPE rbac.change AS (action text, object text, key text, detail jsonb);
+COMMENT ON TYPE rbac.change IS
+'one change rbac.apply() made (or would make): action create, update or delete; object resource_type, permission, role, organization_role, priority_order, default_role or setting; key the slug (organization id/slug for an organization role, the organization id or NULL for the environment for a priority order or default role, the setting''s name); detail the object before and after (only the changed fields for an update)';
+
+-- The path of a key below a JSON path, in JSONPath's notation.
+CREATE FUNCTION rbac.config_path(path text, key text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT path || CASE WHEN key ~ '^[A-Za-z_][A-Za-z0-9_]*$' THEN '.' || key
+						ELSE '.' || to_jsonb(key)::text END
+$$;
+COMMENT ON FUNCTION rbac.config_path(text, text) IS
+'internal (rbac.apply): the JSONPath of a key below a path: $.roles, $.organizations."org 1"';
+
+CREATE FUNCTION rbac.config_error(path text, message text, detail text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF detail IS NULL THEN
+		RAISE EXCEPTION 'invalid configuration at %: %', path, message
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RAISE EXCEPTION 'invalid configuration at %: %', path, message
+		USING ERRCODE = 'invalid_parameter_value', DETAIL = detail;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_error(text, text, text) IS
+'internal (rbac.apply): raises 22023 "invalid configuration at <JSON path>: <message>"';
+
+-- What a JSON value is, for messages: a number (42), a string ("x"), null.
+CREATE FUNCTION rbac.config_describe(value jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT CASE WHEN value IS NULL THEN 'nothing'
+				WHEN jsonb_typeof(value) = 'null' THEN 'null'
+				ELSE CASE jsonb_typeof(value) WHEN 'object' THEN 'an object' WHEN 'array' THEN 'an array'
+											  ELSE 'a ' || jsonb_typeof(value) END
+					 || ' (' || rbac.shorten(value::text) || ')' END
+$$;
+COMMENT ON FUNCTION rbac.config_describe(jsonb) IS
+'internal (rbac.apply): a JSON value as a message names it: a number (42), a string ("x"), null';
+
+-- An object with no other keys than these, or 22023.
+CREATE FUNCTION rbac.config_keys(value jsonb, path text, what text, allowed text[]) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	bad text;
+BEGIN
+	IF value IS NULL OR jsonb_typeof(value) <> 'object' THEN
+		PERFORM rbac.config_error(path,
+			format('expected %s (an object), got %s', what, rbac.config_describe(value)), NULL::text);
+	END IF;
+	SELECT k INTO bad FROM jsonb_object_keys(value) k WHERE k <> ALL (allowed) ORDER BY k LIMIT 1;
+	IF bad IS NOT NULL THEN
+		PERFORM rbac.config_error(rbac.config_path(path, bad), format('unknown key in %s', what),
+			format('The keys of %s are %s.', what, array_to_string(allowed, ', ')));
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_keys(jsonb, text, text, text[]) IS
+'internal (rbac.apply): raises 22023 at the path unless the value is an object whose keys are all allowed';
+
+-- A JSON string checked as a kind of value (22023 at the path naming the
+-- value and the rule, from rbac's own validators).
+CREATE FUNCTION rbac.config_scalar(value jsonb, path text, kind text) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	s text;
+	msg text;
+	det text;
+BEGIN
+	IF kind = 'boolean' THEN
+		IF value IS NULL OR jsonb_typeof(value) <> 'boolean' THEN
+			PERFORM rbac.config_error(path, format('expected a boolean, got %s', rbac.config_describe(value)),
+									  NULL::text);
+		END IF;
+		RETURN value #>> '{}';
+	END IF;
+	IF value IS NULL OR jsonb_typeof(value) <> 'string' THEN
+		PERFORM rbac.config_error(path, format('expected a string, got %s', rbac.config_describe(value)),
+								  NULL::text);
+	END IF;
+	s := value #>> '{}';
+	BEGIN
+		CASE kind
+		WHEN 'permission slug' THEN
+			PERFORM rbac.check_permission_slug(s);
+		WHEN 'role slug', 'organization role slug', 'any role slug' THEN
+			PERFORM rbac.check_role_slug(s);
+		WHEN 'resource type slug' THEN
+			PERFORM rbac.check_resource_type_slug(s);
+		WHEN 'name' THEN
+			PERFORM rbac.check_name(s);
+		WHEN 'description' THEN
+			PERFORM rbac.check_description(s);
+		WHEN 'organization id' THEN
+			PERFORM rbac.check_organization_id(s);
+		ELSE
+			NULL;	-- any string (ids and timestamps, which apply ignores)
+		END CASE;
+	EXCEPTION WHEN invalid_parameter_value THEN
+		GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
+		PERFORM rbac.config_error(path, msg, nullif(det, ''));
+	END;
+	IF kind = 'role slug' AND left(s, 4) = 'org-' THEN
+		PERFORM rbac.config_error(path, format('environment role slug "%s" begins with "org-"', rbac.shorten(s)),
+								  'The prefix "org-" is reserved for organization roles.'::text);
+	ELSIF kind = 'organization role slug' AND left(s, 4) <> 'org-' THEN
+		PERFORM rbac.config_error(path, format('organization role slug "%s" does not begin with "org-"', rbac.shorten(s)),
+								  'An organization role slug must begin with "org-".'::text);
+	END IF;
+	RETURN s;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_scalar(jsonb, text, text) IS
+'internal (rbac.apply): the text of a JSON string valid as a permission slug, role slug, organization role slug, resource type slug, name, description or organization id (or a JSON boolean), else 22023 at the path';
+
+-- A key of an object: NULL when absent or null unless required.
+CREATE FUNCTION rbac.config_field(value jsonb, key text, path text, kind text, required boolean) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v jsonb := value -> key;
+BEGIN
+	IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+		IF required THEN
+			PERFORM rbac.config_error(rbac.config_path(path, key),
+				CASE WHEN v IS NULL THEN format('"%s" is required', key)
+					 ELSE format('"%s" must not be null', key) END, NULL::text);
+		END IF;
+		RETURN NULL;
+	END IF;
+	RETURN rbac.config_scalar(v, rbac.config_path(path, key), kind);
+END
+$$;
+COMMENT ON FUNCTION rbac.config_field(jsonb, text, text, text, boolean) IS
+'internal (rbac.apply): a key of a JSON object checked by rbac.config_scalar; absent or null gives NULL, or 22023 if required';
+
+-- An array of slugs, each valid, none twice; NULL when absent or null.
+CREATE FUNCTION rbac.config_slugs(value jsonb, key text, path text, kind text) RETURNS text[]
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	v jsonb := value -> key;
+	p text := rbac.config_path(path, key);
+	result text[] := '{}';
+	e jsonb;
+	i bigint;
+	s text;
+BEGIN
+	IF v IS NULL OR jsonb_typeof(v) = 'null' THEN
+		RETURN NULL;
+	END IF;
+	IF jsonb_typeof(v) <> 'array' THEN
+		PERFORM rbac.config_error(p, format('expected an array of strings, got %s', rbac.config_describe(v)),
+								  NULL::text);
+	END IF;
+	FOR e, i IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(v) WITH ORDINALITY x(e, n) LOOP
+		s := rbac.config_scalar(e, p || '[' || i || ']', kind);
+		IF s = ANY (result) THEN
+			PERFORM rbac.config_error(p || '[' || i || ']', format('"%s" is listed more than once', rbac.shorten(s)),
+									  NULL::text);
+		END IF;
+		result := result || s;
+	END LOOP;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_slugs(jsonb, text, text, text) IS
+'internal (rbac.apply): a key of a JSON object holding an array of slugs of one kind, each valid and none twice (22023 at the element''s path); absent or null gives NULL';
+
+-- The read-only fields of WorkOS's objects that a document may carry (an
+-- export from WorkOS, rbac's own JSON): checked for their JSON type,
+-- otherwise ignored.
+CREATE FUNCTION rbac.config_readonly(value jsonb, path text, object text) RETURNS void
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	o text;
+BEGIN
+	o := rbac.config_field(value, 'object'::text, path, 'text'::text, false);
+	IF o IS NOT NULL AND o <> object THEN
+		PERFORM rbac.config_error(rbac.config_path(path, 'object'::text),
+			format('expected "%s", got %s', object, rbac.config_describe(value -> 'object')), NULL::text);
+	END IF;
+	PERFORM rbac.config_field(value, 'id'::text, path, 'text'::text, false);
+	PERFORM rbac.config_field(value, 'created_at'::text, path, 'text'::text, false);
+	PERFORM rbac.config_field(value, 'updated_at'::text, path, 'text'::text, false);
+END
+$$;
+COMMENT ON FUNCTION rbac.config_readonly(jsonb, text, text) IS
+'internal (rbac.apply): the read-only keys of a WorkOS object (object, id, created_at, updated_at) have the right JSON type (22023); apply ignores them';
+
+CREATE FUNCTION rbac.config_resource_type(value jsonb, path text) RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	slug text;
+	parents text[];
+BEGIN
+	PERFORM rbac.config_keys(value, path, 'a resource type'::text,
+		'{slug,name,description,parent_type_slugs,object,created_at,updated_at}'::text[]);
+	PERFORM rbac.config_readonly(value, path, 'resource_type'::text);
+	slug := rbac.config_field(value, 'slug'::text, path, 'resource type slug'::text, true);
+	IF slug = 'organization' THEN
+		PERFORM rbac.config_error(rbac.config_path(path, 'slug'::text), 'resource type "organization" is built in'::text,
+								  'It exists in every database with rbac and is not part of a configuration.'::text);
+	END IF;
+	parents := coalesce(rbac.config_slugs(value, 'parent_type_slugs'::text, path, 'resource type slug'::text),
+						'{organization}');
+	IF cardinality(parents) = 0 OR parents <@ ARRAY[slug] THEN
+		PERFORM rbac.config_error(rbac.config_path(path, 'parent_type_slugs'::text),
+			format('resource type "%s" needs a parent type other than itself', slug),
+			'Use ["organization"] for a type whose resources hang directly under their organization.'::text);
+	END IF;
+	RETURN jsonb_build_object(
+		'slug', slug,
+		'name', rbac.config_field(value, 'name'::text, path, 'name'::text, true),
+		'description', rbac.config_field(value, 'description'::text, path, 'description'::text, false),
+		'parent_type_slugs', to_jsonb(parents),
+		'path', path);
+END
+$$;
+COMMENT ON FUNCTION rbac.config_resource_type(jsonb, text) IS
+'internal (rbac.apply): a resource type of a configuration document, checked (22023 at its JSON path) and normalized';
+
+CREATE FUNCTION rbac.config_permission(value jsonb, path text) RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	PERFORM rbac.config_keys(value, path, 'a permission'::text,
+		'{slug,name,description,resource_type_slug,system,object,id,created_at,updated_at}'::text[]);
+	PERFORM rbac.config_readonly(value, path, 'permission'::text);
+	RETURN jsonb_build_object(
+		'slug', rbac.config_field(value, 'slug'::text, path, 'permission slug'::text, true),
+		'name', rbac.config_field(value, 'name'::text, path, 'name'::text, true),
+		'description', rbac.config_field(value, 'description'::text, path, 'description'::text, false),
+		'resource_type_slug', coalesce(rbac.config_field(value, 'resource_type_slug'::text, path,
+														 'resource type slug'::text, false), 'organization'),
+		'system', coalesce(rbac.config_field(value, 'system'::text, path, 'boolean'::text, false)::boolean, false),
+		'path', path);
+END
+$$;
+COMMENT ON FUNCTION rbac.config_permission(jsonb, text) IS
+'internal (rbac.apply): a permission of a configuration document, checked (22023 at its JSON path) and normalized';
+
+-- A role; organization_id NULL for an environment role.
+CREATE FUNCTION rbac.config_role(value jsonb, path text, organization_id text) RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	t text;
+	o text;
+BEGIN
+	PERFORM rbac.config_keys(value, path, 'a role'::text,
+		'{slug,name,description,resource_type_slug,permissions,type,organization_id,object,id,created_at,updated_at}'::text[]);
+	PERFORM rbac.config_readonly(value, path, 'role'::text);
+	t := rbac.config_field(value, 'type'::text, path, 'text'::text, false);
+	IF t IS NOT NULL AND t <> (CASE WHEN organization_id IS NULL THEN 'EnvironmentRole' ELSE 'OrganizationRole' END) THEN
+		PERFORM rbac.config_error(rbac.config_path(path, 'type'::text),
+			format('expected "%s", got %s',
+				   CASE WHEN organization_id IS NULL THEN 'EnvironmentRole' ELSE 'OrganizationRole' END,
+				   rbac.config_describe(value -> 'type')), NULL::text);
+	END IF;
+	o := rbac.config_field(value, 'organization_id'::text, path, 'organization id'::text, false);
+	IF o IS NOT NULL AND o IS DISTINCT FROM organization_id THEN
+		PERFORM rbac.config_error(rbac.config_path(path, 'organization_id'::text),
+			CASE WHEN organization_id IS NULL THEN 'an environment role has no organization'
+				 ELSE format('the role is listed under organization "%s"', rbac.shorten(organization_id)) END,
+			NULL::text);
+	END IF;
+	RETURN jsonb_build_object(
+		'slug', rbac.config_field(value, 'slug'::text, path,
+								  CASE WHEN organization_id IS NULL THEN 'role slug' ELSE 'organization role slug' END,
+								  true),
+		'name', rbac.config_field(value, 'name'::text, path, 'name'::text, true),
+		'description', rbac.config_field(value, 'description'::text, path, 'description'::text, false),
+		'resource_type_slug', coalesce(rbac.config_field(value, 'resource_type_slug'::text, path,
+														 'resource type slug'::text, false), 'organization'),
+		'permissions', to_jsonb(coalesce(rbac.config_slugs(value, 'permissions'::text, path,
+														   'permission slug'::text), '{}')),
+		'path', path);
+END
+$$;
+COMMENT ON FUNCTION rbac.config_role(jsonb, text, text) IS
+'internal (rbac.apply): an environment role (organization NULL) or an organization role of a configuration document, checked (22023 at its JSON path) and normalized';
+
+-- The first object of a list whose slug an earlier one has, or 22023.
+CREATE FUNCTION rbac.config_unique(objects jsonb, what text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	dup record;
+BEGIN
+	SELECT b.e ->> 'slug' AS slug, b.e ->> 'path' AS path, a.e ->> 'path' AS first INTO dup
+	FROM jsonb_array_elements(objects) WITH ORDINALITY a(e, n)
+	JOIN jsonb_array_elements(objects) WITH ORDINALITY b(e, n)
+	  ON b.e ->> 'slug' = a.e ->> 'slug' AND b.n > a.n
+	ORDER BY b.n, a.n
+	LIMIT 1;
+	IF FOUND THEN
+		PERFORM rbac.config_error(rbac.config_path(dup.path, 'slug'::text),
+			format('%s "%s" is defined more than once', what, rbac.shorten(dup.slug)),
+			format('It is defined first at %s.', dup.first));
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_unique(jsonb, text) IS
+'internal (rbac.apply): 22023 at the path of the first normalized object whose slug an earlier one of the list has';
+
+-- A configuration document or a WorkOS list, checked for everything that
+-- needs no catalog and normalized: only the top-level keys given; every
+-- object with all its fields (defaults filled in) and "path", where it was.
+CREATE FUNCTION rbac.config_document(config jsonb) RETURNS jsonb
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	doc jsonb := '{}';
+	e jsonb;
+	i bigint;
+	j bigint;
+	p text;
+	q text;
+	org text;
+	obj text;
+	t text;
+	types jsonb := '[]';
+	perms jsonb := '[]';
+	roles jsonb := '[]';
+	orgs jsonb := '[]';
+	org_roles jsonb := '{}';	-- WorkOS list: organization id -> roles
+	entry jsonb;
+	order_slugs text[];
+	defaults jsonb;
+	k text;
+	v jsonb;
+BEGIN
+	IF config IS NULL OR jsonb_typeof(config) <> 'object' THEN
+		PERFORM rbac.config_error('$'::text,
+			format('expected a configuration document (an object), got %s', rbac.config_describe(config)),
+			NULL::text);
+	END IF;
+
+	IF config ? 'object' THEN
+		-- WorkOS's list JSON: {"object": "list", "data": [...], "list_metadata": {...}}
+		PERFORM rbac.config_keys(config, '$'::text, 'a list'::text, '{object,data,list_metadata}'::text[]);
+		IF config -> 'object' IS DISTINCT FROM '"list"'::jsonb THEN
+			PERFORM rbac.config_error('$.object'::text,
+				format('expected "list", got %s', rbac.config_describe(config -> 'object')),
+				'A document with "object" is a WorkOS list; a configuration document has no "object" key.'::text);
+		END IF;
+		IF jsonb_typeof(config -> 'data') IS DISTINCT FROM 'array' THEN
+			PERFORM rbac.config_error('$.data'::text,
+				format('expected an array, got %s', rbac.config_describe(config -> 'data')), NULL::text);
+		END IF;
+		FOR e, i IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(config -> 'data') WITH ORDINALITY x(e, n) LOOP
+			p := '$.data[' || i || ']';
+			IF jsonb_typeof(e) IS DISTINCT FROM 'object' THEN
+				PERFORM rbac.config_error(p, format('expected an object, got %s', rbac.config_describe(e)), NULL::text);
+			END IF;
+			obj := rbac.config_field(e, 'object'::text, p, 'text'::text, true);
+			IF obj = 'permission' THEN
+				perms := perms || jsonb_build_array(rbac.config_permission(e, p));
+			ELSIF obj = 'resource_type' THEN
+				types := types || jsonb_build_array(rbac.config_resource_type(e, p));
+			ELSIF obj = 'role' THEN
+				t := rbac.config_field(e, 'type'::text, p, 'text'::text, false);
+				org := rbac.config_field(e, 'organization_id'::text, p, 'organization id'::text, false);
+				IF t = 'OrganizationRole' AND org IS NULL THEN
+					PERFORM rbac.config_error(rbac.config_path(p, 'organization_id'::text),
+						'"organization_id" is required for an organization role'::text, NULL::text);
+				ELSIF t IS NOT NULL AND t NOT IN ('EnvironmentRole', 'OrganizationRole') THEN
+					PERFORM rbac.config_error(rbac.config_path(p, 'type'::text),
+						format('expected "EnvironmentRole" or "OrganizationRole", got %s', rbac.config_describe(e -> 'type')),
+						NULL::text);
+				END IF;
+				IF org IS NULL THEN
+					roles := roles || jsonb_build_array(rbac.config_role(e, p, NULL::text));
+				ELSE
+					org_roles := jsonb_set(org_roles, ARRAY[org],
+						coalesce(org_roles -> org, '[]') || jsonb_build_array(rbac.config_role(e, p, org)));
+				END IF;
+			ELSE
+				PERFORM rbac.config_error(rbac.config_path(p, 'object'::text),
+					format('expected "permission", "role" or "resource_type", got %s', rbac.config_describe(e -> 'object')),
+					NULL::text);
+			END IF;
+		END LOOP;
+		IF jsonb_array_length(types) > 0 THEN
+			doc := doc || jsonb_build_object('resource_types', types);
+		END IF;
+		IF jsonb_array_length(perms) > 0 THEN
+			doc := doc || jsonb_build_object('permissions', perms);
+		END IF;
+		IF jsonb_array_length(roles) > 0 THEN
+			doc := doc || jsonb_build_object('roles', roles);
+		END IF;
+		IF org_roles <> '{}' THEN
+			SELECT jsonb_agg(jsonb_build_object('organization_id', o.key, 'roles', o.value,
+												'path', '$.data') ORDER BY o.key COLLATE "C")
+			INTO orgs FROM jsonb_each(org_roles) o;
+			doc := doc || jsonb_build_object('organization_roles', orgs);
+		END IF;
+	ELSE
+		PERFORM rbac.config_keys(config, '$'::text, 'a configuration document'::text,
+			'{resource_types,permissions,roles,organization_roles,default_roles,settings}'::text[]);
+		FOREACH k IN ARRAY ARRAY['resource_types', 'permissions', 'roles', 'organization_roles'] LOOP
+			IF config ? k AND jsonb_typeof(config -> k) <> 'array' THEN
+				PERFORM rbac.config_error('$.' || k,
+					format('expected an array, got %s', rbac.config_describe(config -> k)), NULL::text);
+			END IF;
+		END LOOP;
+		IF config ? 'resource_types' THEN
+			FOR e, i IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(config -> 'resource_types') WITH ORDINALITY x(e, n) LOOP
+				types := types || jsonb_build_array(rbac.config_resource_type(e, '$.resource_types[' || i || ']'));
+			END LOOP;
+			doc := doc || jsonb_build_object('resource_types', types);
+		END IF;
+		IF config ? 'permissions' THEN
+			FOR e, i IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(config -> 'permissions') WITH ORDINALITY x(e, n) LOOP
+				perms := perms || jsonb_build_array(rbac.config_permission(e, '$.permissions[' || i || ']'));
+			END LOOP;
+			doc := doc || jsonb_build_object('permissions', perms);
+		END IF;
+		IF config ? 'roles' THEN
+			FOR e, i IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(config -> 'roles') WITH ORDINALITY x(e, n) LOOP
+				roles := roles || jsonb_build_array(rbac.config_role(e, '$.roles[' || i || ']', NULL::text));
+			END LOOP;
+			doc := doc || jsonb_build_object('roles', roles);
+		END IF;
+		IF config ? 'organization_roles' THEN
+			FOR e, i IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(config -> 'organization_roles') WITH ORDINALITY x(e, n) LOOP
+				p := '$.organization_roles[' || i || ']';
+				PERFORM rbac.config_keys(e, p, 'an organization''s roles'::text,
+					'{organization_id,roles,priority_order}'::text[]);
+				org := rbac.config_field(e, 'organization_id'::text, p, 'organization id'::text, true);
+				IF EXISTS (SELECT 1 FROM jsonb_array_elements(orgs) x WHERE x ->> 'organization_id' = org) THEN
+					PERFORM rbac.config_error(rbac.config_path(p, 'organization_id'::text),
+						format('organization "%s" is listed more than once', rbac.shorten(org)),
+						format('It is listed first at %s.',
+							   (SELECT x ->> 'path' FROM jsonb_array_elements(orgs) x
+								WHERE x ->> 'organization_id' = org)));
+				END IF;
+				IF e ? 'roles' AND jsonb_typeof(e -> 'roles') <> 'array' THEN
+					PERFORM rbac.config_error(rbac.config_path(p, 'roles'::text),
+						format('expected an array, got %s', rbac.config_describe(e -> 'roles')), NULL::text);
+				END IF;
+				roles := '[]';
+				FOR v, j IN SELECT x.e, x.n - 1 FROM jsonb_array_elements(coalesce(e -> 'roles', '[]')) WITH ORDINALITY x(e, n) LOOP
+					roles := roles || jsonb_build_array(rbac.config_role(v, p || '.roles[' || j || ']', org));
+				END LOOP;
+				entry := jsonb_build_object('organization_id', org, 'roles', roles, 'path', p);
+				IF jsonb_typeof(e -> 'priority_order') IS DISTINCT FROM 'null' AND e ? 'priority_order' THEN
+					order_slugs := rbac.config_slugs(e, 'priority_order'::text, p, 'any role slug'::text);
+					entry := entry || jsonb_build_object('priority_order', to_jsonb(order_slugs));
+				END IF;
+				orgs := orgs || jsonb_build_array(entry);
+			END LOOP;
+			doc := doc || jsonb_build_object('organization_roles', orgs);
+		END IF;
+		IF config ? 'default_roles' THEN
+			p := '$.default_roles';
+			e := config -> 'default_roles';
+			PERFORM rbac.config_keys(e, p, 'the default roles'::text, '{environment,organizations}'::text[]);
+			defaults := jsonb_build_object('environment',
+				rbac.config_field(e, 'environment'::text, p, 'role slug'::text, false), 'organizations', '{}'::jsonb);
+			IF jsonb_typeof(e -> 'organizations') IS DISTINCT FROM 'null' AND e ? 'organizations' THEN
+				q := rbac.config_path(p, 'organizations'::text);
+				IF jsonb_typeof(e -> 'organizations') <> 'object' THEN
+					PERFORM rbac.config_error(q,
+						format('expected an object (organization id: role slug), got %s',
+							   rbac.config_describe(e -> 'organizations')), NULL::text);
+				END IF;
+				FOR k, v IN SELECT x.key, x.value FROM jsonb_each(e -> 'organizations') x ORDER BY x.key COLLATE "C" LOOP
+					PERFORM rbac.config_scalar(to_jsonb(k), rbac.config_path(q, k), 'organization id'::text);
+					defaults := jsonb_set(defaults, ARRAY['organizations', k],
+						to_jsonb(rbac.config_scalar(v, rbac.config_path(q, k), 'any role slug'::text)));
+				END LOOP;
+			END IF;
+			doc := doc || jsonb_build_object('default_roles', defaults);
+		END IF;
+		IF config ? 'settings' THEN
+			e := config -> 'settings';
+			PERFORM rbac.config_keys(e, '$.settings'::text, 'the settings'::text, '{multiple_roles}'::text[]);
+			defaults := '{}';
+			IF jsonb_typeof(e -> 'multiple_roles') IS DISTINCT FROM 'null' AND e ? 'multiple_roles' THEN
+				defaults := jsonb_build_object('multiple_roles',
+					rbac.config_field(e, 'multiple_roles'::text, '$.settings'::text, 'boolean'::text, true)::boolean);
+			END IF;
+			doc := doc || jsonb_build_object('settings', defaults);
+		END IF;
+	END IF;
+
+	-- no slug twice
+	PERFORM rbac.config_unique(types, 'resource type'::text);
+	PERFORM rbac.config_unique(perms, 'permission'::text);
+	PERFORM rbac.config_unique(coalesce(doc -> 'roles', '[]'), 'role'::text);
+	FOR e IN SELECT x FROM jsonb_array_elements(coalesce(doc -> 'organization_roles', '[]')) x LOOP
+		PERFORM rbac.config_unique(e -> 'roles', 'organization role'::text);
+	END LOOP;
+	RETURN doc;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_document(jsonb) IS
+'internal (rbac.apply): a configuration document or a WorkOS list of permissions, roles and resource types, checked for shape, JSON types, slugs, names and duplicates (22023 with the JSON path of the first problem) and normalized';
+
+-- The configuration's form of a catalog object: what rbac.export() writes
+-- and what rbac.apply() reports as the object before a delete.
+CREATE FUNCTION rbac.config_resource_type_object(t rbac.resource_type) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'slug', t.slug::text,
+		'name', t.name::text,
+		'description', t.description::text,
+		'parent_type_slugs', to_jsonb(ARRAY(SELECT s FROM unnest(t.parent_type_slugs) s ORDER BY s COLLATE "C")))
+$$;
+COMMENT ON FUNCTION rbac.config_resource_type_object(rbac.resource_type) IS
+'internal (rbac.export): a resource type as a configuration document holds it (slug, name, description, parent_type_slugs)';
+
+CREATE FUNCTION rbac.config_permission_object(p rbac.permission) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'slug', p.slug::text,
+		'name', p.name::text,
+		'description', p.description::text,
+		'resource_type_slug', p.resource_type_slug::text,
+		'system', p.system)
+$$;
+COMMENT ON FUNCTION rbac.config_permission_object(rbac.permission) IS
+'internal (rbac.export): a permission as a configuration document holds it (the WorkOS fields slug, name, description, resource_type_slug, system)';
+
+CREATE FUNCTION rbac.config_role_object(r rbac.role) RETURNS jsonb
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT jsonb_build_object(
+		'slug', r.slug::text,
+		'name', r.name::text,
+		'description', r.description::text,
+		'resource_type_slug', r.resource_type_slug::text,
+		'permissions', to_jsonb(ARRAY(
+			SELECT rp.permission_slug::text FROM rbac.role_permission rp
+			WHERE rp.role_id = r.id ORDER BY rp.permission_slug::text COLLATE "C")))
+$$;
+COMMENT ON FUNCTION rbac.config_role_object(rbac.role) IS
+'internal (rbac.export): a role as a configuration document holds it (the WorkOS fields slug, name, description, resource_type_slug and its permission slugs, sorted)';
+
+CREATE FUNCTION rbac.export() RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	WITH RECURSIVE depth(slug, d) AS (
+		-- parents first: a type after every type above it
+		SELECT 'organization'::text COLLATE "C", 0
+		UNION
+		SELECT e.type_slug::text COLLATE "C", depth.d + 1
+		FROM rbac.resource_type_parent e JOIN depth ON e.parent_slug::text = depth.slug
+		WHERE e.type_slug::text <> e.parent_slug::text
+	),
+	orgs(organization_id) AS (
+		SELECT y.organization_id::text FROM rbac.role y WHERE y.organization_id IS NOT NULL
+		UNION
+		SELECT o.organization_id::text FROM rbac.organization_order o
+	)
+	SELECT jsonb_build_object(
+		'resource_types', coalesce((
+			SELECT jsonb_agg(rbac.config_resource_type_object(t) ORDER BY m.d, t.slug::text COLLATE "C")
+			FROM rbac.resource_type t
+			JOIN (SELECT depth.slug, max(depth.d) AS d FROM depth GROUP BY depth.slug) m ON m.slug = t.slug::text
+			WHERE t.slug::text <> 'organization'), '[]'::jsonb),
+		'permissions', coalesce((
+			SELECT jsonb_agg(rbac.config_permission_object(p) ORDER BY p.slug::text COLLATE "C")
+			FROM rbac.permission p), '[]'::jsonb),
+		'roles', coalesce((
+			SELECT jsonb_agg(rbac.config_role_object(y) ORDER BY l.priority)
+			FROM rbac.priority_list(NULL::text) l JOIN rbac.role y ON y.id = l.role_id), '[]'::jsonb),
+		'organization_roles', coalesce((
+			SELECT jsonb_agg(
+				jsonb_build_object('organization_id', o.organization_id,
+					'roles', coalesce((
+						SELECT jsonb_agg(rbac.config_role_object(y) ORDER BY l.priority)
+						FROM rbac.priority_list(o.organization_id) l JOIN rbac.role y ON y.id = l.role_id
+						WHERE y.organization_id IS NOT NULL), '[]'::jsonb))
+				|| CASE WHEN rbac.has_own_order(o.organization_id)
+						THEN jsonb_build_object('priority_order', coalesce((
+							SELECT jsonb_agg(y.slug::text ORDER BY l.priority)
+							FROM rbac.priority_list(o.organization_id) l JOIN rbac.role y ON y.id = l.role_id),
+							'[]'::jsonb))
+						ELSE '{}'::jsonb END
+				ORDER BY o.organization_id COLLATE "C")
+			FROM orgs o), '[]'::jsonb),
+		'default_roles', jsonb_build_object(
+			'environment', (SELECT y.slug::text FROM rbac.default_role d JOIN rbac.role y ON y.id = d.role_id
+							WHERE d.organization_id IS NULL),
+			'organizations', coalesce((
+				SELECT jsonb_object_agg(d.organization_id::text, y.slug::text)
+				FROM rbac.default_role d JOIN rbac.role y ON y.id = d.role_id
+				WHERE d.organization_id IS NOT NULL), '{}'::jsonb)),
+		'settings', jsonb_build_object('multiple_roles', rbac.multiple_roles_enabled()))
+$$;
+COMMENT ON FUNCTION rbac.export() IS
+'the configuration as one jsonb document that rbac.apply() reads back: resource_types (parents first), permissions (by slug, system ones flagged), roles (environment roles in priority order, with their permissions), organization_roles (per organization: its roles and, where it has one, its own priority_order), default_roles and settings; deterministic; memberships, resources and role assignments are data and are not exported';
+
+-- A priority list that puts the named roles in this order and keeps every
+-- other role of the list (kept without prune) right after the named role
+-- it follows now (at the top if none).  The current list when the named
+-- roles are in this order already.
+CREATE FUNCTION rbac.config_merge_order(current text[], wanted text[]) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	after_role jsonb := '{}';	-- named role ('' for the top) -> the others after it
+	anchor text := '';
+	s text;
+	result text[];
+BEGIN
+	FOREACH s IN ARRAY current LOOP
+		IF s = ANY (wanted) THEN
+			anchor := s;
+		ELSE
+			after_role := jsonb_set(after_role, ARRAY[anchor], coalesce(after_role -> anchor, '[]') || to_jsonb(s));
+		END IF;
+	END LOOP;
+	result := ARRAY(SELECT jsonb_array_elements_text(coalesce(after_role -> '', '[]')));
+	FOREACH s IN ARRAY wanted LOOP
+		result := result || s || ARRAY(SELECT jsonb_array_elements_text(coalesce(after_role -> s, '[]')));
+	END LOOP;
+	RETURN result;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_merge_order(text[], text[]) IS
+'internal (rbac.apply): the priority list with the named roles in the given order, every other role right after the named role it follows now';
+
+-- Checks against the catalog, under rbac.config_apply's locks: what the
+-- document grants, names as parent, orders or makes default exists once it
+-- is applied; resource types of existing objects stay.  22023 at the path.
+CREATE FUNCTION rbac.config_check_roles(roles jsonb, organization_id text, types_final text[],
+										perms_final text[]) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	r jsonb;
+	s text;
+	j integer;
+	cur_type text;
+BEGIN
+	FOR r IN SELECT x FROM jsonb_array_elements(roles) x LOOP
+		cur_type := NULL;
+		SELECT y.resource_type_slug::text INTO cur_type FROM rbac.role y
+		WHERE y.slug::text = r ->> 'slug'
+		  AND y.organization_id::text IS NOT DISTINCT FROM config_check_roles.organization_id;
+		IF cur_type IS NOT NULL AND cur_type <> r ->> 'resource_type_slug' THEN
+			PERFORM rbac.config_error(rbac.config_path(r ->> 'path', 'resource_type_slug'::text),
+				format('role "%s" has resource type "%s"', rbac.shorten(r ->> 'slug'), rbac.shorten(cur_type)),
+				'The resource type of a role is fixed once it is created.'::text);
+		ELSIF cur_type IS NULL AND (r ->> 'resource_type_slug') <> ALL (types_final) THEN
+			PERFORM rbac.config_error(rbac.config_path(r ->> 'path', 'resource_type_slug'::text),
+				format('resource type "%s" does not exist', rbac.shorten(r ->> 'resource_type_slug')), NULL::text);
+		END IF;
+		j := 0;
+		FOR s IN SELECT jsonb_array_elements_text(r -> 'permissions') LOOP
+			IF s <> ALL (perms_final) THEN
+				PERFORM rbac.config_error(rbac.config_path(r ->> 'path', 'permissions'::text) || '[' || j || ']',
+					format('permission "%s" does not exist', rbac.shorten(s)),
+					'A role grants permissions of the document or, unless pruned, of the catalog.'::text);
+			END IF;
+			j := j + 1;
+		END LOOP;
+	END LOOP;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_check_roles(jsonb, text, text[], text[]) IS
+'internal (rbac.apply): the normalized roles of a document grant permissions that exist once it is applied and keep the resource type of an existing role (22023 at the path)';
+
+CREATE FUNCTION rbac.config_check(doc jsonb, prune boolean) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	doc_types text[] := ARRAY(SELECT z ->> 'slug' FROM jsonb_array_elements(coalesce(doc -> 'resource_types', '[]')) z);
+	doc_perms text[] := ARRAY(SELECT z ->> 'slug' FROM jsonb_array_elements(coalesce(doc -> 'permissions', '[]')) z);
+	doc_env text[] := ARRAY(SELECT z ->> 'slug' FROM jsonb_array_elements(coalesce(doc -> 'roles', '[]')) z);
+	kept_types text[];
+	types_final text[];
+	perms_final text[];
+	env_final text[];
+	named_env text[];
+	org_doc text[];
+	org_final text[];
+	order_slugs text[];
+	e jsonb;
+	i integer;
+	j integer;
+	s text;
+	org text;
+	cur_type text;
+BEGIN
+	-- what exists once the document is applied
+	kept_types := ARRAY(SELECT t.slug::text FROM rbac.resource_type t
+						WHERE t.slug::text <> 'organization' AND t.slug::text <> ALL (doc_types)
+						  AND NOT (prune AND doc ? 'resource_types'));
+	types_final := doc_types || kept_types || 'organization'::text;
+	-- (prune never deletes a system permission: nobody can)
+	perms_final := doc_perms || ARRAY(SELECT p.slug::text FROM rbac.permission p
+									  WHERE p.slug::text <> ALL (doc_perms)
+										AND (p.system OR NOT (prune AND doc ? 'permissions')));
+	env_final := doc_env || ARRAY(SELECT y.slug::text FROM rbac.role y
+								  WHERE y.organization_id IS NULL AND y.slug::text <> ALL (doc_env)
+									AND NOT (prune AND doc ? 'roles'));
+	named_env := CASE WHEN doc ? 'roles' THEN doc_env
+					  ELSE ARRAY(SELECT y.slug::text FROM rbac.priority_list(NULL::text) l
+								 JOIN rbac.role y ON y.id = l.role_id ORDER BY l.priority) END;
+
+	-- resource types: every parent is organization, the type itself, a type
+	-- listed before it or one the catalog keeps
+	i := 0;
+	FOR e IN SELECT x FROM jsonb_array_elements(coalesce(doc -> 'resource_types', '[]')) x LOOP
+		j := 0;
+		FOR s IN SELECT jsonb_array_elements_text(e -> 'parent_type_slugs') LOOP
+			IF s <> 'organization' AND s <> (e ->> 'slug') AND s <> ALL (doc_types[1:i]) AND s <> ALL (kept_types) THEN
+				IF s = ANY (doc_types) THEN
+					PERFORM rbac.config_error(rbac.config_path(e ->> 'path', 'parent_type_slugs'::text) || '[' || j || ']',
+						format('parent type "%s" is listed after resource type "%s"', rbac.shorten(s), rbac.shorten(e ->> 'slug')),
+						'List resource types parents first, as rbac.export() does.'::text);
+				END IF;
+				PERFORM rbac.config_error(rbac.config_path(e ->> 'path', 'parent_type_slugs'::text) || '[' || j || ']',
+					format('resource type "%s" does not exist', rbac.shorten(s)), NULL::text);
+			END IF;
+			j := j + 1;
+		END LOOP;
+		i := i + 1;
+	END LOOP;
+
+	-- permissions: a registered type; an existing one keeps its type
+	FOR e IN SELECT x FROM jsonb_array_elements(coalesce(doc -> 'permissions', '[]')) x LOOP
+		cur_type := NULL;
+		SELECT p.resource_type_slug::text INTO cur_type FROM rbac.permission p WHERE p.slug::text = e ->> 'slug';
+		IF cur_type IS NOT NULL AND cur_type <> e ->> 'resource_type_slug' THEN
+			PERFORM rbac.config_error(rbac.config_path(e ->> 'path', 'resource_type_slug'::text),
+				format('permission "%s" has resource type "%s"', rbac.shorten(e ->> 'slug'), rbac.shorten(cur_type)),
+				'The resource type of a permission is fixed once it is created.'::text);
+		ELSIF cur_type IS NULL AND (e ->> 'resource_type_slug') <> ALL (types_final) THEN
+			PERFORM rbac.config_error(rbac.config_path(e ->> 'path', 'resource_type_slug'::text),
+				format('resource type "%s" does not exist', rbac.shorten(e ->> 'resource_type_slug')), NULL::text);
+		END IF;
+	END LOOP;
+
+	-- roles
+	PERFORM rbac.config_check_roles(coalesce(doc -> 'roles', '[]'), NULL::text, types_final, perms_final);
+	FOR e IN SELECT x FROM jsonb_array_elements(coalesce(doc -> 'organization_roles', '[]')) x LOOP
+		org := e ->> 'organization_id';
+		PERFORM rbac.config_check_roles(e -> 'roles', org, types_final, perms_final);
+		IF e ? 'priority_order' THEN
+			org_doc := ARRAY(SELECT r ->> 'slug' FROM jsonb_array_elements(e -> 'roles') r);
+			org_final := org_doc || ARRAY(SELECT y.slug::text FROM rbac.role y
+										  WHERE y.organization_id::text = org AND y.slug::text <> ALL (org_doc)
+											AND NOT prune);
+			order_slugs := ARRAY(SELECT jsonb_array_elements_text(e -> 'priority_order'));
+			j := 0;
+			FOREACH s IN ARRAY order_slugs LOOP
+				IF s <> ALL (env_final || org_final) THEN
+					PERFORM rbac.config_error(rbac.config_path(e ->> 'path', 'priority_order'::text) || '[' || j || ']',
+						format('role "%s" is not in the list of organization "%s"', rbac.shorten(s), rbac.shorten(org)),
+						'A priority order names every role of the organization''s list exactly once, highest first: the environment roles and the organization''s own.'::text);
+				END IF;
+				j := j + 1;
+			END LOOP;
+			SELECT x INTO s FROM unnest(named_env || org_doc) WITH ORDINALITY u(x, n)
+			WHERE x <> ALL (order_slugs) ORDER BY n LIMIT 1;
+			IF FOUND THEN
+				PERFORM rbac.config_error(rbac.config_path(e ->> 'path', 'priority_order'::text),
+					format('role "%s" is missing from the priority order of organization "%s"', rbac.shorten(s), rbac.shorten(org)),
+					'A priority order names every role of the organization''s list exactly once, highest first: the environment roles and the organization''s own.'::text);
+			END IF;
+		END IF;
+	END LOOP;
+
+	-- default roles
+	IF doc ? 'default_roles' THEN
+		s := doc #>> '{default_roles,environment}';
+		IF s IS NOT NULL AND s <> ALL (env_final) THEN
+			PERFORM rbac.config_error('$.default_roles.environment'::text,
+				format('role "%s" does not exist', rbac.shorten(s)), NULL::text);
+		END IF;
+		FOR org, s IN SELECT x.key, x.value FROM jsonb_each_text(doc #> '{default_roles,organizations}') x
+					  ORDER BY x.key COLLATE "C" LOOP
+			org_doc := ARRAY(SELECT r ->> 'slug'
+							 FROM jsonb_array_elements(coalesce(doc -> 'organization_roles', '[]')) o,
+								  jsonb_array_elements(o -> 'roles') r
+							 WHERE o ->> 'organization_id' = org);
+			org_final := org_doc || ARRAY(SELECT y.slug::text FROM rbac.role y
+										  WHERE y.organization_id::text = org AND y.slug::text <> ALL (org_doc)
+											AND NOT (prune AND doc ? 'organization_roles'));
+			IF s <> ALL (env_final || org_final) THEN
+				PERFORM rbac.config_error(rbac.config_path('$.default_roles.organizations'::text, org),
+					format('role "%s" does not exist in organization "%s"', rbac.shorten(s), rbac.shorten(org)),
+					NULL::text);
+			END IF;
+		END LOOP;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_check(jsonb, boolean) IS
+'internal (rbac.apply): a normalized document checked against the catalog (parent types, resource types, granted permissions, priority orders, default roles exist once it is applied with or without prune; resource types of existing objects unchanged): 22023 at the JSON path of the first problem';
+
+-- Creates or changes one role of a normalized document (organization NULL:
+-- an environment role); the change, or NULL if it was as the document says.
+CREATE FUNCTION rbac.config_apply_role(r jsonb, organization_id text) RETURNS rbac.change
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	rslug text := r ->> 'slug';
+	rkey text := coalesce(organization_id || '/', '') || (r ->> 'slug');
+	kind text := CASE WHEN organization_id IS NULL THEN 'role' ELSE 'organization_role' END;
+	x rbac.role;
+	wanted text[] := ARRAY(SELECT s FROM jsonb_array_elements_text(r -> 'permissions') s ORDER BY s COLLATE "C");
+	granted text[];
+	before jsonb := '{}';
+	after jsonb := '{}';
+BEGIN
+	SELECT * INTO x FROM rbac.role y
+	WHERE y.slug::text = rslug
+	  AND y.organization_id::text IS NOT DISTINCT FROM config_apply_role.organization_id;
+	IF NOT FOUND THEN
+		IF organization_id IS NULL THEN
+			PERFORM rbac.create_role(rslug, r ->> 'name', r ->> 'description', r ->> 'resource_type_slug');
+			IF cardinality(wanted) > 0 THEN
+				PERFORM rbac.set_role_permissions(rslug, wanted);
+			END IF;
+		ELSE
+			PERFORM rbac.create_organization_role(organization_id, rslug, r ->> 'name', r ->> 'description',
+												  r ->> 'resource_type_slug');
+			IF cardinality(wanted) > 0 THEN
+				PERFORM rbac.set_organization_role_permissions(organization_id, rslug, wanted);
+			END IF;
+		END IF;
+		RETURN ROW('create', kind, rkey, jsonb_build_object('after', r - 'path'))::rbac.change;
+	END IF;
+	granted := ARRAY(SELECT rp.permission_slug::text FROM rbac.role_permission rp
+					 WHERE rp.role_id = x.id ORDER BY rp.permission_slug::text COLLATE "C");
+	IF x.name::text IS DISTINCT FROM r ->> 'name' THEN
+		before := before || jsonb_build_object('name', x.name::text);
+		after := after || jsonb_build_object('name', r -> 'name');
+	END IF;
+	IF x.description::text IS DISTINCT FROM r ->> 'description' THEN
+		before := before || jsonb_build_object('description', x.description::text);
+		after := after || jsonb_build_object('description', r -> 'description');
+	END IF;
+	IF granted IS DISTINCT FROM wanted THEN
+		before := before || jsonb_build_object('permissions', to_jsonb(granted));
+		after := after || jsonb_build_object('permissions', to_jsonb(wanted));
+	END IF;
+	IF after = '{}' THEN
+		RETURN NULL;
+	END IF;
+	IF after ? 'name' OR (after ? 'description' AND r ->> 'description' IS NOT NULL) THEN
+		IF organization_id IS NULL THEN
+			PERFORM rbac.update_role(rslug, r ->> 'name', r ->> 'description');
+		ELSE
+			PERFORM rbac.update_organization_role(organization_id, rslug, r ->> 'name', r ->> 'description');
+		END IF;
+	END IF;
+	IF after ? 'description' AND r ->> 'description' IS NULL THEN
+		-- the functions leave a field unchanged for NULL: clear it directly
+		UPDATE rbac.role y SET description = NULL WHERE y.id = x.id;
+	END IF;
+	IF after ? 'permissions' THEN
+		IF organization_id IS NULL THEN
+			PERFORM rbac.set_role_permissions(rslug, wanted);
+		ELSE
+			PERFORM rbac.set_organization_role_permissions(organization_id, rslug, wanted);
+		END IF;
+	END IF;
+	RETURN ROW('update', kind, rkey, jsonb_build_object('before', before, 'after', after))::rbac.change;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_apply_role(jsonb, text) IS
+'internal (rbac.apply): creates or changes one role of a normalized document (organization NULL: an environment role) with the management functions; the change, or NULL if the role was as the document says';
+
+-- The body of rbac.apply: the changes made, in the order made.
+CREATE FUNCTION rbac.config_apply(doc jsonb, prune boolean) RETURNS rbac.change[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	changes rbac.change[] := '{}';
+	c rbac.change;
+	e jsonb;
+	r jsonb;
+	s text;
+	k text;
+	org text;
+	flag boolean;
+	own boolean;
+	before jsonb;
+	after jsonb;
+	parents text[];
+	t rbac.resource_type;
+	p rbac.permission;
+	x rbac.role;
+	cur text[];
+	wanted text[];
+BEGIN
+	-- One apply at a time: SHARE ROW EXCLUSIVE conflicts with itself and
+	-- with every write to these tables (which wait), not with reads (the
+	-- checks), FOR KEY SHARE or writes elsewhere (memberships go on).  Then
+	-- every statement below reads the catalog as the last apply left it.
+	LOCK TABLE rbac.setting, rbac.resource_type, rbac.permission, rbac.role, rbac.role_permission,
+		rbac.role_order, rbac.organization_order, rbac.default_role IN SHARE ROW EXCLUSIVE MODE;
+	PERFORM rbac.config_check(doc, prune);
+
+	-- settings
+	IF jsonb_typeof(doc #> '{settings,multiple_roles}') = 'boolean' THEN
+		flag := (doc #>> '{settings,multiple_roles}')::boolean;
+		IF flag IS DISTINCT FROM rbac.multiple_roles_enabled() THEN
+			PERFORM rbac.set_multiple_roles(flag);
+			changes := array_append(changes, ROW('update', 'setting', 'multiple_roles',
+				jsonb_build_object('before', jsonb_build_object('multiple_roles', NOT flag),
+								   'after', jsonb_build_object('multiple_roles', flag)))::rbac.change);
+		END IF;
+	END IF;
+
+	-- resource types, parents first
+	FOR e IN SELECT y FROM jsonb_array_elements(coalesce(doc -> 'resource_types', '[]')) y LOOP
+		s := e ->> 'slug';
+		parents := ARRAY(SELECT v FROM jsonb_array_elements_text(e -> 'parent_type_slugs') v ORDER BY v COLLATE "C");
+		SELECT * INTO t FROM rbac.resource_type y WHERE y.slug::text = s;
+		IF NOT FOUND THEN
+			PERFORM rbac.create_resource_type(s, e ->> 'name', e ->> 'description', parents);
+			changes := array_append(changes, ROW('create', 'resource_type', s,
+				jsonb_build_object('after', (e - 'path') || jsonb_build_object('parent_type_slugs', to_jsonb(parents))))::rbac.change);
+			CONTINUE;
+		END IF;
+		before := '{}';
+		after := '{}';
+		IF t.name::text IS DISTINCT FROM e ->> 'name' THEN
+			before := before || jsonb_build_object('name', t.name::text);
+			after := after || jsonb_build_object('name', e -> 'name');
+		END IF;
+		IF t.description::text IS DISTINCT FROM e ->> 'description' THEN
+			before := before || jsonb_build_object('description', t.description::text);
+			after := after || jsonb_build_object('description', e -> 'description');
+		END IF;
+		IF NOT (t.parent_type_slugs::text[] @> parents AND parents @> t.parent_type_slugs::text[]) THEN
+			before := before || jsonb_build_object('parent_type_slugs',
+				to_jsonb(ARRAY(SELECT v FROM unnest(t.parent_type_slugs) v ORDER BY v COLLATE "C")));
+			after := after || jsonb_build_object('parent_type_slugs', to_jsonb(parents));
+		END IF;
+		IF after <> '{}' THEN
+			PERFORM rbac.update_resource_type(s, e ->> 'name', e ->> 'description',
+											  CASE WHEN after ? 'parent_type_slugs' THEN parents END);
+			IF after ? 'description' AND e ->> 'description' IS NULL THEN
+				UPDATE rbac.resource_type y SET description = NULL WHERE y.slug::text = s;
+			END IF;
+			changes := array_append(changes, ROW('update', 'resource_type', s,
+				jsonb_build_object('before', before, 'after', after))::rbac.change);
+		END IF;
+	END LOOP;
+
+	-- permissions
+	FOR e IN SELECT y FROM jsonb_array_elements(coalesce(doc -> 'permissions', '[]')) y LOOP
+		s := e ->> 'slug';
+		flag := (e ->> 'system')::boolean;
+		SELECT * INTO p FROM rbac.permission y WHERE y.slug::text = s;
+		IF NOT FOUND THEN
+			PERFORM rbac.create_permission(s, e ->> 'name', e ->> 'description', e ->> 'resource_type_slug');
+			IF flag THEN
+				-- 42501 unless a superuser or the extension's owner applies it
+				UPDATE rbac.permission y SET system = true WHERE y.slug::text = s;
+			END IF;
+			changes := array_append(changes, ROW('create', 'permission', s,
+				jsonb_build_object('after', e - 'path'))::rbac.change);
+			CONTINUE;
+		END IF;
+		before := '{}';
+		after := '{}';
+		IF p.name::text IS DISTINCT FROM e ->> 'name' THEN
+			before := before || jsonb_build_object('name', p.name::text);
+			after := after || jsonb_build_object('name', e -> 'name');
+		END IF;
+		IF p.description::text IS DISTINCT FROM e ->> 'description' THEN
+			before := before || jsonb_build_object('description', p.description::text);
+			after := after || jsonb_build_object('description', e -> 'description');
+		END IF;
+		IF p.system IS DISTINCT FROM flag THEN
+			before := before || jsonb_build_object('system', p.system);
+			after := after || jsonb_build_object('system', flag);
+		END IF;
+		IF after = '{}' THEN
+			CONTINUE;
+		END IF;
+		IF after ? 'name' OR (after ? 'description' AND e ->> 'description' IS NOT NULL) THEN
+			PERFORM rbac.update_permission(s, e ->> 'name', e ->> 'description');
+		END IF;
+		IF after ? 'description' AND e ->> 'description' IS NULL THEN
+			UPDATE rbac.permission y SET description = NULL WHERE y.slug::text = s;
+		END IF;
+		IF after ? 'system' THEN
+			UPDATE rbac.permission y SET system = flag WHERE y.slug::text = s;
+		END IF;
+		changes := array_append(changes, ROW('update', 'permission', s,
+			jsonb_build_object('before', before, 'after', after))::rbac.change);
+	END LOOP;
+
+	-- environment roles, then organization roles (new ones at the bottom of
+	-- their lists, in the document's order)
+	FOR r IN SELECT y FROM jsonb_array_elements(coalesce(doc -> 'roles', '[]')) y LOOP
+		c := rbac.config_apply_role(r, NULL::text);
+		IF c IS NOT NULL THEN
+			changes := array_append(changes, c);
+		END IF;
+	END LOOP;
+	FOR e IN SELECT y FROM jsonb_array_elements(coalesce(doc -> 'organization_roles', '[]')) y LOOP
+		FOR r IN SELECT y FROM jsonb_array_elements(e -> 'roles') y LOOP
+			c := rbac.config_apply_role(r, e ->> 'organization_id');
+			IF c IS NOT NULL THEN
+				changes := array_append(changes, c);
+			END IF;
+		END LOOP;
+	END LOOP;
+
+	-- default roles
+	IF doc ? 'default_roles' THEN
+		FOR org, s IN
+			SELECT u.org, u.slug
+			FROM (SELECT NULL::text AS org, doc #>> '{default_roles,environment}' AS slug
+				  UNION ALL
+				  SELECT y.key, y.value FROM jsonb_each_text(doc #> '{default_roles,organizations}') y) u
+			ORDER BY u.org COLLATE "C" NULLS FIRST
+		LOOP
+			CONTINUE WHEN s IS NULL;
+			k := (SELECT y.slug::text FROM rbac.default_role d JOIN rbac.role y ON y.id = d.role_id
+				  WHERE d.organization_id::text IS NOT DISTINCT FROM org);
+			CONTINUE WHEN k IS NOT DISTINCT FROM s;
+			PERFORM rbac.set_default_role(s, org);
+			changes := array_append(changes, ROW(CASE WHEN k IS NULL THEN 'create' ELSE 'update' END,
+				'default_role', org,
+				CASE WHEN k IS NULL THEN jsonb_build_object('after', jsonb_build_object('role', s))
+					 ELSE jsonb_build_object('before', jsonb_build_object('role', k),
+											 'after', jsonb_build_object('role', s)) END)::rbac.change);
+		END LOOP;
+	END IF;
+
+	-- prune: what the document's keys do not name, dependents first
+	IF prune THEN
+		IF doc ? 'default_roles' THEN
+			FOR org, k IN
+				SELECT d.organization_id::text, y.slug::text
+				FROM rbac.default_role d JOIN rbac.role y ON y.id = d.role_id
+				WHERE CASE WHEN d.organization_id IS NULL THEN doc #>> '{default_roles,environment}' IS NULL
+						   ELSE NOT (doc #> '{default_roles,organizations}') ? d.organization_id::text END
+				ORDER BY d.organization_id::text COLLATE "C" NULLS FIRST
+			LOOP
+				PERFORM rbac.lock_list(org);
+				DELETE FROM rbac.default_role d WHERE d.organization_id::text IS NOT DISTINCT FROM org;
+				changes := array_append(changes, ROW('delete', 'default_role', org,
+					jsonb_build_object('before', jsonb_build_object('role', k)))::rbac.change);
+			END LOOP;
+		END IF;
+		IF doc ? 'organization_roles' THEN
+			FOR x IN
+				SELECT * FROM rbac.role y
+				WHERE y.organization_id IS NOT NULL
+				  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(doc -> 'organization_roles') o,
+										   jsonb_array_elements(o -> 'roles') z
+								  WHERE o ->> 'organization_id' = y.organization_id::text
+									AND z ->> 'slug' = y.slug::text)
+				ORDER BY y.organization_id::text COLLATE "C", y.slug::text COLLATE "C"
+			LOOP
+				before := rbac.config_role_object(x);
+				PERFORM rbac.delete_organization_role(x.organization_id::text, x.slug::text);
+				changes := array_append(changes, ROW('delete', 'organization_role',
+					x.organization_id::text || '/' || x.slug::text,
+					jsonb_build_object('before', before))::rbac.change);
+			END LOOP;
+			-- an organization the document leaves out, left without roles of
+			-- its own, follows the environment list again
+			FOR org IN
+				SELECT o.organization_id::text FROM rbac.organization_order o
+				WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(doc -> 'organization_roles') z
+								  WHERE z ->> 'organization_id' = o.organization_id::text)
+				  AND NOT EXISTS (SELECT 1 FROM rbac.role y WHERE y.organization_id::text = o.organization_id::text)
+				ORDER BY o.organization_id::text COLLATE "C"
+			LOOP
+				PERFORM rbac.lock_list(org);
+				cur := ARRAY(SELECT y.slug::text FROM rbac.priority_list(org) l JOIN rbac.role y ON y.id = l.role_id
+							 ORDER BY l.priority);
+				DELETE FROM rbac.role_order y WHERE y.organization_id::text = org;
+				DELETE FROM rbac.organization_order y WHERE y.organization_id::text = org;
+				changes := array_append(changes, ROW('delete', 'priority_order', org,
+					jsonb_build_object('before', jsonb_build_object('priority_order', to_jsonb(cur))))::rbac.change);
+			END LOOP;
+		END IF;
+		IF doc ? 'roles' THEN
+			FOR x IN
+				SELECT * FROM rbac.role y
+				WHERE y.organization_id IS NULL
+				  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(doc -> 'roles') z WHERE z ->> 'slug' = y.slug::text)
+				ORDER BY y.slug::text COLLATE "C"
+			LOOP
+				before := rbac.config_role_object(x);
+				PERFORM rbac.delete_role(x.slug::text);
+				changes := array_append(changes, ROW('delete', 'role', x.slug::text,
+					jsonb_build_object('before', before))::rbac.change);
+			END LOOP;
+		END IF;
+		IF doc ? 'permissions' THEN
+			-- (system permissions stay: nobody can delete them)
+			FOR p IN
+				SELECT * FROM rbac.permission y
+				WHERE NOT y.system
+				  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(doc -> 'permissions') z
+								  WHERE z ->> 'slug' = y.slug::text)
+				ORDER BY y.slug::text COLLATE "C"
+			LOOP
+				-- delete_permission takes it from the roles that still grant it
+				before := rbac.config_permission_object(p) || jsonb_build_object('granted_by', to_jsonb(ARRAY(
+					SELECT coalesce(y.organization_id::text || '/', '') || y.slug::text
+					FROM rbac.role_permission rp JOIN rbac.role y ON y.id = rp.role_id
+					WHERE rp.permission_slug::text = p.slug::text
+					ORDER BY coalesce(y.organization_id::text || '/', '') || y.slug::text COLLATE "C")));
+				PERFORM rbac.delete_permission(p.slug::text);
+				changes := array_append(changes, ROW('delete', 'permission', p.slug::text,
+					jsonb_build_object('before', before))::rbac.change);
+			END LOOP;
+		END IF;
+		IF doc ? 'resource_types' THEN
+			FOR t IN
+				WITH RECURSIVE depth(slug, d) AS (
+					SELECT 'organization'::text COLLATE "C", 0
+					UNION
+					SELECT y.type_slug::text COLLATE "C", depth.d + 1
+					FROM rbac.resource_type_parent y JOIN depth ON y.parent_slug::text = depth.slug
+					WHERE y.type_slug::text <> y.parent_slug::text
+				)
+				SELECT y.* FROM rbac.resource_type y
+				JOIN (SELECT depth.slug, max(depth.d) AS d FROM depth GROUP BY depth.slug) m ON m.slug = y.slug::text
+				WHERE y.slug::text <> 'organization'
+				  AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(doc -> 'resource_types') z
+								  WHERE z ->> 'slug' = y.slug::text)
+				ORDER BY m.d DESC, y.slug::text COLLATE "C"
+			LOOP
+				before := rbac.config_resource_type_object(t);
+				PERFORM rbac.delete_resource_type(t.slug::text);
+				changes := array_append(changes, ROW('delete', 'resource_type', t.slug::text,
+					jsonb_build_object('before', before))::rbac.change);
+			END LOOP;
+		END IF;
+	END IF;
+
+	-- priority orders, once every role is there (and no other)
+	IF doc ? 'roles' THEN
+		cur := ARRAY(SELECT y.slug::text FROM rbac.priority_list(NULL::text) l JOIN rbac.role y ON y.id = l.role_id
+					 ORDER BY l.priority);
+		wanted := rbac.config_merge_order(cur,
+			ARRAY(SELECT z ->> 'slug' FROM jsonb_array_elements(doc -> 'roles') z));
+		IF wanted IS DISTINCT FROM cur THEN
+			PERFORM rbac.set_role_priority_order(wanted);
+			changes := array_append(changes, ROW('update', 'priority_order', NULL,
+				jsonb_build_object('before', jsonb_build_object('priority_order', to_jsonb(cur)),
+								   'after', jsonb_build_object('priority_order', to_jsonb(wanted))))::rbac.change);
+		END IF;
+	END IF;
+	FOR e IN SELECT y FROM jsonb_array_elements(coalesce(doc -> 'organization_roles', '[]')) y
+			 WHERE y ? 'priority_order' LOOP
+		org := e ->> 'organization_id';
+		own := rbac.has_own_order(org);
+		cur := ARRAY(SELECT y.slug::text FROM rbac.priority_list(org) l JOIN rbac.role y ON y.id = l.role_id
+					 ORDER BY l.priority);
+		wanted := rbac.config_merge_order(cur, ARRAY(SELECT jsonb_array_elements_text(e -> 'priority_order')));
+		IF wanted IS DISTINCT FROM cur OR NOT own THEN
+			PERFORM rbac.set_organization_role_priority_order(org, wanted);
+			changes := array_append(changes, ROW(CASE WHEN own THEN 'update' ELSE 'create' END,
+				'priority_order', org,
+				jsonb_build_object('before', jsonb_build_object('priority_order', to_jsonb(cur)),
+								   'after', jsonb_build_object('priority_order', to_jsonb(wanted))))::rbac.change);
+		END IF;
+	END LOOP;
+	RETURN changes;
+END
+$$;
+COMMENT ON FUNCTION rbac.config_apply(jsonb, boolean) IS
+'internal (rbac.apply): under table locks that serialize applies, checks a normalized document against the catalog and makes the catalog match it with the management functions; the changes, in the order made';
+
+CREATE FUNCTION rbac.apply(config jsonb, prune boolean DEFAULT false, dry_run boolean DEFAULT false)
+RETURNS SETOF rbac.change
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	doc jsonb;
+	changes rbac.change[];
+BEGIN
+	IF prune IS NULL THEN
+		RAISE EXCEPTION 'prune must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF dry_run IS NULL THEN
+		RAISE EXCEPTION 'dry_run must not be null'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	-- the whole document first: nothing changes when any of it is invalid
+	doc := rbac.config_document(config);
+	IF NOT dry_run THEN
+		changes := rbac.config_apply(doc, prune);
+	ELSE
+		-- for real, then rolled back: the same checks, errors and rows
+		BEGIN
+			changes := rbac.config_apply(doc, prune);
+			RAISE EXCEPTION 'rbac.apply dry run' USING ERRCODE = 'RBDRY';
+		EXCEPTION WHEN SQLSTATE 'RBDRY' THEN
+			NULL;	-- changes keeps its value; everything else is undone
+		END;
+	END IF;
+	RETURN QUERY SELECT * FROM unnest(changes);
+END
+$$;
+COMMENT ON FUNCTION rbac.apply(jsonb, boolean, boolean) IS
+'makes the catalog match a configuration document (rbac.export()''s form, or WorkOS''s list JSON of permissions and roles) through the management functions and returns one row per change; idempotent (the same document again: no rows); a top-level key left out says nothing; prune deletes the objects of the given keys that the document does not name; dry_run reports and changes nothing; an invalid document fails whole (22023 with its JSON path)';

@@ -724,6 +724,59 @@ SELECT pg_temp.step('list_permissions_json bad limit', '22023',
 	$$SELECT rbac.list_permissions_json(0, NULL::text, NULL::text, 'asc'::text)$$);
 
 ------------------------------------------------------------------------------
+-- Configuration as code (SPEC 8): export, apply (every mutator path, prune,
+-- dry run, a WorkOS list) and invalid documents
+------------------------------------------------------------------------------
+SELECT pg_temp.step('export and apply', 'ok',
+	$$SELECT rbac.export()$$,
+	$$SELECT count(*) FROM rbac.apply(rbac.export())$$,
+	$$SELECT count(*) FROM rbac.apply(rbac.export(), true, true)$$,
+	$$SELECT count(*) FROM rbac.apply('{"resource_types": [{"slug": "board", "name": "Board"},
+		{"slug": "card", "name": "Card", "description": "C", "parent_type_slugs": ["board", "card"]}],
+		"permissions": [{"slug": "cfg:a", "name": "A"}, {"slug": "cfg:b", "name": "B", "description": "D"},
+						{"slug": "card:read", "name": "Read", "resource_type_slug": "card"}],
+		"roles": [{"slug": "cfg-role", "name": "R", "description": "D", "permissions": ["cfg:a"]},
+				  {"slug": "cfg-card", "name": "C", "resource_type_slug": "card", "permissions": ["card:read"]}],
+		"organization_roles": [{"organization_id": "org_cfg", "roles": [
+			{"slug": "org-cfg", "name": "O", "permissions": ["cfg:b"]}]}],
+		"default_roles": {"organizations": {"org_cfg": "org-cfg"}},
+		"settings": {"multiple_roles": true}}'::jsonb)$$,
+	$$SELECT count(*) FROM rbac.apply('{"resource_types": [{"slug": "board", "name": "Board 2", "description": "B"},
+		{"slug": "card", "name": "Card", "parent_type_slugs": ["board"]}],
+		"permissions": [{"slug": "cfg:a", "name": "A2", "description": "X"}, {"slug": "cfg:b", "name": "B"}],
+		"roles": [{"slug": "cfg-role", "name": "R2", "permissions": ["cfg:b"]}],
+		"organization_roles": [{"organization_id": "org_cfg", "roles": [
+			{"slug": "org-cfg", "name": "O2", "description": "D", "permissions": []}]}]}'::jsonb, false, false)$$,
+	$$SELECT count(*) FROM rbac.apply(jsonb_build_object('organization_roles', jsonb_build_array(
+		jsonb_build_object('organization_id', 'org_cfg', 'roles', '[{"slug": "org-cfg", "name": "O2"}]'::jsonb,
+			'priority_order', (SELECT jsonb_agg(r.slug ORDER BY l.priority DESC)
+							   FROM rbac.priority_list('org_cfg'::text) l JOIN rbac.role r ON r.id = l.role_id)))))$$,
+	$$SELECT count(*) FROM rbac.apply(rbac.list_roles_json())$$,
+	$$SELECT count(*) FROM rbac.apply(rbac.list_permissions_json(100, NULL::text, NULL::text, 'asc'::text))$$,
+	$$SELECT count(*) FROM rbac.apply('{"object": "list", "data": [{"object": "resource_type", "slug": "board", "name": "Board"},
+		{"object": "role", "slug": "org-cfg2", "name": "X", "type": "OrganizationRole", "organization_id": "org_cfg"}]}'::jsonb)$$,
+	$$SELECT count(*) FROM rbac.apply('{"roles": [{"slug": "cfg-role", "name": "R3"}]}'::jsonb, false, true)$$,
+	$$SELECT count(*) FROM rbac.apply(jsonb_build_object('roles', (SELECT jsonb_agg(x.r ORDER BY x.n DESC)
+		FROM jsonb_array_elements(rbac.export() -> 'roles') WITH ORDINALITY x(r, n))))$$,
+	$$SELECT count(*) FROM rbac.apply(jsonb_build_object(
+		'organization_roles', (SELECT jsonb_agg((o - 'priority_order') || jsonb_build_object('roles',
+				(SELECT coalesce(jsonb_agg(r), '[]'::jsonb) FROM jsonb_array_elements(o -> 'roles') r
+				 WHERE r ->> 'slug' <> 'org-cfg2')))
+			FROM jsonb_array_elements(rbac.export() -> 'organization_roles') o
+			WHERE jsonb_array_length(o -> 'roles') > 0),
+		'default_roles', (rbac.export() -> 'default_roles') #- '{organizations,org_cfg}'), true, false)$$,
+	$$SELECT rbac.config_merge_order('{a,x,b}'::text[], '{b,a}'::text[])$$);
+SELECT pg_temp.step('apply invalid document', '22023',
+	$$SELECT count(*) FROM rbac.apply('{"roles": [{"slug": "Bad", "name": "B"}]}'::jsonb)$$);
+SELECT pg_temp.step('apply unknown grant', '22023',
+	$$SELECT count(*) FROM rbac.apply('{"roles": [{"slug": "cfg-x", "name": "X", "permissions": ["no:such"]}]}'::jsonb)$$);
+SELECT pg_temp.step('apply prune of a held role', '2BP01',
+	$$SELECT count(*) FROM rbac.apply('{"roles": []}'::jsonb, true, false)$$);
+SELECT pg_temp.step('apply prune of everything, dry run', '2BP01',
+	$$SELECT count(*) FROM rbac.apply('{"default_roles": {"organizations": {}}, "organization_roles": [],
+		"roles": [], "permissions": [], "resource_types": []}'::jsonb, true, true)$$);
+
+------------------------------------------------------------------------------
 -- Whatever the scenario did not call (functions added since it was written):
 -- once with NULL arguments of the exact types.
 ------------------------------------------------------------------------------
