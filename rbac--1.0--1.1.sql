@@ -1275,29 +1275,42 @@ $$;
 -- VOLATILE and PARALLEL RESTRICTED as rbac.role_json, so that
 -- rbac.membership_json(rbac.create_organization_membership(...)) has the
 -- roles the mutator just inserted.
+-- PL/pgSQL, not SQL: a SQL function that cannot be inlined is planned
+-- again by every statement that calls it (a millisecond for this one, the
+-- cost of an event of a membership); PL/pgSQL keeps its plans.  One role
+-- (always, unless multiple roles are on) needs no priority list.
 CREATE OR REPLACE FUNCTION rbac.membership_json(m rbac.membership) RETURNS jsonb
-LANGUAGE sql VOLATILE STRICT PARALLEL RESTRICTED
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
-	WITH roles AS (
-		SELECT r.slug::text AS slug, p.priority
-		FROM rbac.membership_role mr
-		JOIN rbac.role r ON r.id = mr.role_id
-		JOIN rbac.priority_list(m.organization_id::text) p ON p.role_id = r.id
-		WHERE mr.membership_id = m.id
-	)
-	SELECT jsonb_build_object(
+DECLARE
+	ids text[];
+	roles jsonb;
+BEGIN
+	SELECT array_agg(r.id ORDER BY r.id),
+		   jsonb_agg(jsonb_build_object('slug', r.slug::text) ORDER BY r.id)
+	INTO ids, roles
+	FROM rbac.membership_role mr JOIN rbac.role r ON r.id = mr.role_id
+	WHERE mr.membership_id = m.id;
+	IF cardinality(ids) > 1 THEN
+		SELECT jsonb_agg(jsonb_build_object('slug', r.slug::text) ORDER BY p.priority) INTO roles
+		FROM rbac.priority_list(m.organization_id::text) p JOIN rbac.role r ON r.id = p.role_id
+		WHERE r.id = ANY (ids);
+	END IF;
+	RETURN jsonb_build_object(
 		'object', 'organization_membership',
 		'id', m.id,
 		'user_id', m.user_id,
 		'organization_id', m.organization_id,
-		'role', (SELECT jsonb_build_object('slug', slug) FROM roles ORDER BY priority LIMIT 1),
-		'roles', coalesce((SELECT jsonb_agg(jsonb_build_object('slug', slug) ORDER BY priority) FROM roles), '[]'),
+		'role', roles->0,
+		'roles', coalesce(roles, '[]'::jsonb),
 		'status', 'active',
 		'directory_managed', false,
 		'custom_attributes', '{}'::jsonb,
-		'created_at', rbac.json_timestamp(m.created_at),
-		'updated_at', rbac.json_timestamp(m.updated_at))
+		-- rbac.json_timestamp, written out
+		'created_at', to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+		'updated_at', to_char(m.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'));
+END
 $$;
 COMMENT ON FUNCTION rbac.membership_json(rbac.membership) IS
 'the membership as a WorkOS OrganizationMembership object: role = the highest-priority role, roles in priority order, status active, directory_managed false and custom_attributes {} (rbac has neither invitations nor directory sync), no organization_name (rbac does not know it); VOLATILE, so that applied to what a mutator returns in the same statement (rbac.membership_json(rbac.create_organization_membership(...))) it shows the state after that mutator';
