@@ -23,7 +23,8 @@
 
 set -euo pipefail
 
-PG_MAJOR="${PG_MAJOR:-15}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# the packages provide this one, whatever PG_CONFIG the build uses
 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 DRY_RUN=0
 
