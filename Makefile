@@ -4,6 +4,7 @@
 # make demo               set up, then run the quick start in a throw-away cluster
 # make test               set up, then every test suite in throw-away clusters
 # make installcheck       pg_regress (+ isolation) against a running server
+# make deb DEB_DIR=dir    the Debian package postgresql-15-rbac, built from HEAD
 
 EXTENSION  = rbac
 MODULE_big = rbac
@@ -66,6 +67,15 @@ demo:
 
 test:
 	@test/run.sh test
+
+.PHONY: deb
+# The Debian package (debian/, pg_buildext) from a git archive of HEAD in a
+# temporary directory, so nothing uncommitted or built leaks into it; the
+# .deb files land in DEB_DIR. DEB_BUILD_OPTIONS=nocheck skips the build-time
+# regress and isolation run against the built package.
+DEB_DIR ?= build/deb
+deb:
+	@test/deb.sh "$(DEB_DIR)"
 
 .PHONY: bench fuzz soak
 bench:
