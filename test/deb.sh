@@ -31,6 +31,18 @@ trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 git archive --prefix=rbac/ HEAD | tar -C "$work" -xf -
 
+# the build-time test's throw-away cluster (pg_virtualenv) would otherwise
+# take port 5432 whatever listens there
+if [ -z "${PGPORT:-}" ]; then
+	for _ in $(seq 1 200); do
+		p=$((20000 + RANDOM % 10000))
+		[ -e "/var/run/postgresql/.s.PGSQL.$p" ] || [ -e "/tmp/.s.PGSQL.$p" ] && continue
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && continue
+		export PGPORT="$p"
+		break
+	done
+fi
+
 start=$(date +%s)
 # a packager's environment, not the harness's: no COPT=-Werror, no PG_CONFIG
 (cd "$work/rbac" && env -u COPT -u PG_CONFIG -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
