@@ -5,6 +5,7 @@
 # make test               set up, then every test suite in throw-away clusters
 # make installcheck       pg_regress (+ isolation) against a running server
 # make deb DEB_DIR=dir    the Debian package postgresql-15-rbac, built from HEAD
+# make dist               rbac-<version>.zip for PGXN, from HEAD
 
 EXTENSION  = rbac
 MODULE_big = rbac
@@ -68,7 +69,7 @@ demo:
 test:
 	@test/run.sh test
 
-.PHONY: deb
+.PHONY: deb dist
 # The Debian package (debian/, pg_buildext) from a git archive of HEAD in a
 # temporary directory, so nothing uncommitted or built leaks into it; the
 # .deb files land in DEB_DIR. DEB_BUILD_OPTIONS=nocheck skips the build-time
@@ -76,6 +77,18 @@ test:
 DEB_DIR ?= build/deb
 deb:
 	@test/deb.sh "$(DEB_DIR)"
+
+# The PGXN distribution: rbac-<version>.zip with everything under
+# rbac-<version>/ (META.json at its top), from HEAD. <version> is META.json's
+# "version" in HEAD (semver: 1.1.0 is the extension's version 1.1); DIST_DIR: where.
+DIST_VERSION = $(shell git show HEAD:META.json 2>/dev/null | sed -n 's/^   "version": "\(.*\)",$$/\1/p')
+DIST_DIR ?= .
+dist:
+	@test -n "$(DIST_VERSION)" || { echo "make dist: no version in META.json" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=no)" || \
+		echo "make dist: the working tree has uncommitted changes; archiving HEAD without them" >&2
+	@mkdir -p "$(DIST_DIR)"
+	git archive --format=zip --prefix=$(EXTENSION)-$(DIST_VERSION)/ -o "$(DIST_DIR)/$(EXTENSION)-$(DIST_VERSION).zip" HEAD
 
 .PHONY: bench fuzz soak
 bench:
