@@ -27,7 +27,8 @@ check() {	# check "what" command...
 META=META.json
 jq -e . "$META" >/dev/null 2>&1 || { echo "meta.sh: $META is not valid JSON" >&2; exit 1; }
 q() { jq -r "$1" "$META"; }
-qe() { jq -e "$1" "$META" >/dev/null 2>&1; }
+# the filter may use $semver, the regular expression below
+qe() { jq -e --arg semver "$SEMVER" "$1" "$META" >/dev/null 2>&1; }
 
 SEMVER='^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$'
 # the spec's license strings
@@ -41,7 +42,7 @@ done
 # a "term": at least two characters, no slash, backslash, control character or space
 check "name is a term" qe '.name | type == "string" and test("^[^/\\\\[:cntrl:][:space:]]{2,}$")'
 check "abstract is a non-empty string" qe '.abstract | type == "string" and length > 0'
-check "version $(q .version) is semver" qe ".version | type == \"string\" and test(\"$SEMVER\")"
+check "version $(q .version) is semver" qe '.version | type == "string" and test($semver)'
 check "maintainer is a string or a non-empty list of strings" qe \
 	'.maintainer | (type == "string" and length > 0) or (type == "array" and length > 0 and all(.[]; type == "string" and length > 0))'
 check "license \"$(q .license)\" is one of the spec's" bash -c "case \"$LICENSES\" in *\" $(q .license) \"*) exit 0 ;; *) exit 1 ;; esac"
@@ -51,7 +52,7 @@ check "meta-spec version is 1.0.0" qe '."meta-spec".version == "1.0.0"'
 check "provides is a non-empty object" qe '.provides | type == "object" and length > 0'
 for ext in $(q '.provides | keys[]'); do
 	check "provides.$ext has a file and a semver version" qe \
-		".provides[\"$ext\"] | (.file | type == \"string\") and (.version | type == \"string\" and test(\"$SEMVER\"))"
+		".provides[\"$ext\"] | (.file | type == \"string\") and (.version | type == \"string\" and test(\$semver))"
 	file="$(q ".provides[\"$ext\"].file")"
 	check "provides.$ext.file $file is in the tree" test -f "$file"
 	docfile="$(q ".provides[\"$ext\"].docfile // empty")"
