@@ -25,7 +25,6 @@
 # building one. Prints how long each step took.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 2
-ROOT="$(pwd)"
 . test/lib.sh
 
 INSTALL="${RBAC_PACKAGE_INSTALL:-root}"
