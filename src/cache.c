@@ -650,10 +650,10 @@ rbac_relcache_callback(Datum arg, Oid relid)
 	}
 	if (!FirstSnapshotSet && MyProc != NULL && !IsParallelWorker())
 	{
-		start_lxid = MyProc->lxid;
+		start_lxid = RBAC_MY_LXID();
 		start_epoch = epoch;
 	}
-	inval_lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	inval_lxid = MyProc ? RBAC_MY_LXID() : InvalidLocalTransactionId;
 	inval_cid = IsTransactionState() ? GetCurrentCommandId(false) : InvalidCommandId;
 }
 
@@ -799,9 +799,9 @@ send_keys(TriggerData *td)
 	if (t == RBAC_NTABLES)
 		return false;
 
-	if (MyProc->lxid != keyed_lxid)
+	if (RBAC_MY_LXID() != keyed_lxid)
 	{
-		keyed_lxid = MyProc->lxid;
+		keyed_lxid = RBAC_MY_LXID();
 		keyed_count = 0;
 	}
 

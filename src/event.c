@@ -55,6 +55,7 @@
  *-------------------------------------------------------------------------
  */
 #include "rbac.h"
+#include "memo.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -354,10 +355,10 @@ restoring(void)
 
 	if (check_function_bodies)
 		return false;
-	if (asked != MyProc->lxid)
+	if (asked != RBAC_MY_LXID())
 	{
 		answer = may_write_events();
-		asked = MyProc->lxid;
+		asked = RBAC_MY_LXID();
 	}
 	return answer;
 }

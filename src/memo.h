@@ -17,6 +17,16 @@
 #include "utils/snapmgr.h"
 
 /*
+ * This backend's local transaction id.  PostgreSQL 17 moved PGPROC's lxid
+ * into PGPROC.vxid (with the backend's proc number).
+ */
+#if PG_VERSION_NUM >= 170000
+#define RBAC_MY_LXID()	(MyProc->vxid.lxid)
+#else
+#define RBAC_MY_LXID()	(MyProc->lxid)
+#endif
+
+/*
  * What a snapshot sees, as far as answers can differ: two snapshots of one
  * transaction with the same xmin, xmax, count of running transactions and
  * command id see the same rows (between them no transaction below xmax can
@@ -42,7 +52,7 @@ rbac_snap_id(RbacSnapId *id)
 {
 	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 
-	id->lxid = MyProc ? MyProc->lxid : InvalidLocalTransactionId;
+	id->lxid = MyProc ? RBAC_MY_LXID() : InvalidLocalTransactionId;
 	id->none = (snap == NULL);
 	if (snap == NULL)
 	{

@@ -4,8 +4,9 @@
 #   test/run.sh demo    build, install, run test/demo.sql in a throw-away cluster
 #   test/run.sh test    build, install, run every suite, print "N passed, M failed"
 #
-# Both first run test/setup.sh (packages), then `make` and `make install` against
-# /usr/lib/postgresql/$PG_MAJOR/bin/pg_config (PG_MAJOR defaults to 15).
+# Both first run test/install.sh: test/setup.sh (packages), then `make` and
+# `make install` against PG_CONFIG with COPT=-Werror (test/lib.sh: PostgreSQL
+# $PG_MAJOR, default 15).
 #
 # Suites, each against fresh servers that are thrown away afterwards:
 #   regress     REGRESS in the Makefile: `make installcheck` under pg_virtualenv,
@@ -18,8 +19,8 @@
 #               initdb and postgres refuse to run as root, root runs them as the
 #               user postgres
 #   suites      every executable test/suites/*.sh, run from the repository root
-#               with PG_CONFIG and PG_MAJOR exported (a script that wants a server
-#               runs pg_virtualenv itself)
+#               with PG_CONFIG, PG_MAJOR and COPT exported (a script that wants a
+#               server runs pg_virtualenv itself; test/lib.sh is there to source)
 #
 # Counting: regress and isolation count one per test in pg_regress's output; TAP
 # counts one per .pl file (not per subtest); a test/suites script counts one
@@ -29,9 +30,9 @@
 # Each suite's output and its server's log are kept in build/test-logs/.
 #
 # Works as root (as CI runs it, with no stdin) and as a normal user. As a normal
-# user `make install` needs root: it uses `sudo -n` when that works, is skipped
-# when the installed files are already identical to the built ones, and otherwise
-# prints the command to run.
+# user `make install` needs root: test/install.sh uses `sudo -n` when that works,
+# skips it when the installed files are already identical to the built ones, and
+# otherwise prints the command to run.
 
 set -uo pipefail
 
@@ -44,11 +45,8 @@ esac
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 ROOT="$(pwd)"
 
-PG_MAJOR="${PG_MAJOR:-15}"
-PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
-export PG_MAJOR PG_CONFIG
-
-MAKE=(make --no-print-directory PG_CONFIG="$PG_CONFIG")
+. test/lib.sh
+MAKE=("${RBAC_MAKE[@]}")
 # pg_virtualenv -t: the cluster lives in a temporary directory even for root, so
 # runs never collide over /etc/postgresql/$PG_MAJOR/regress
 VIRTUALENV=(pg_virtualenv -t -v "$PG_MAJOR")
@@ -314,38 +312,8 @@ run_script_suites() {
 # ---------------------------------------------------------------------------
 # set-up: packages, build, install
 
-"$ROOT/test/setup.sh" </dev/null || setup_failed "test/setup.sh failed"
-
-say "build"
-"${MAKE[@]}" </dev/null || setup_failed "the build failed"
-
-say "install"
-if [ "$(id -u)" = 0 ]; then
-	"${MAKE[@]}" install </dev/null || setup_failed "make install failed"
-else
-	# what `make install` would put where, compared with what is there now
-	stage="$WORK/stage"
-	up_to_date=1
-	if "${MAKE[@]}" -s install DESTDIR="$stage" </dev/null >/dev/null; then
-		while IFS= read -r f; do
-			cmp -s "$f" "${f#"$stage"}" || { up_to_date=0; break; }
-		done < <(find "$stage" -type f)
-	else
-		up_to_date=0
-	fi
-	if [ "$up_to_date" = 1 ]; then
-		echo "the installed extension is up to date"
-	elif sudo -n true 2>/dev/null; then
-		sudo -n "${MAKE[@]}" install </dev/null || setup_failed "sudo make install failed"
-	else
-		echo >&2
-		warn "installing into PostgreSQL $PG_MAJOR needs root; run"
-		echo >&2
-		echo "    sudo make PG_CONFIG=$PG_CONFIG install" >&2
-		echo >&2
-		setup_failed "then run make $MODE again"
-	fi
-fi
+say "build and install (test/install.sh)"
+"$ROOT/test/install.sh" --verbose </dev/null || setup_failed "test/install.sh failed: packages, build or install"
 
 # ---------------------------------------------------------------------------
 

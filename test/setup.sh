@@ -12,6 +12,10 @@
 #                               sanitizer runtimes are only recommended by clang)
 #   pgbouncer                   for the TAP test of transaction pooling (the
 #                               test starts its own on a loopback port)
+#   debhelper, dpkg-dev,        `make deb` and test/suites/package.sh: the
+#   postgresql-server-dev-all   Debian package (pg_buildext, dh --with pgxs_loop)
+#   git                         `make deb` and `make dist` archive HEAD
+#   jq, unzip                   test/suites/meta.sh: META.json and the PGXN zip
 #
 # Quiet when everything is present. As root it installs what is missing with
 # apt-get; as another user it prints the sudo command to run and exits 1.
@@ -23,14 +27,15 @@
 
 set -euo pipefail
 
-PG_MAJOR="${PG_MAJOR:-15}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# the packages provide this one, whatever PG_CONFIG the build uses
 PG_CONFIG="/usr/lib/postgresql/$PG_MAJOR/bin/pg_config"
 DRY_RUN=0
 
 for arg in "$@"; do
 	case "$arg" in
 		-n|--dry-run) DRY_RUN=1 ;;
-		-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+		-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 		*) echo "setup.sh: unknown argument \"$arg\"" >&2; exit 2 ;;
 	esac
 done
@@ -42,6 +47,12 @@ packages=(
 	clang
 	libclang-rt-dev
 	pgbouncer
+	debhelper
+	dpkg-dev
+	postgresql-server-dev-all
+	git
+	jq
+	unzip
 )
 
 # pg_virtualenv and the server itself come from packages this script does not

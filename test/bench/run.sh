@@ -7,14 +7,13 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-PG_MAJOR=${PG_MAJOR:-15}
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
-PG_MAJOR="$PG_MAJOR" PG_CONFIG="$PG_CONFIG" test/install.sh
-make -s -C test/bench/floor PG_CONFIG="$PG_CONFIG" >/dev/null
+. test/lib.sh
+test/install.sh
+"${RBAC_MAKE[@]}" -s -C test/bench/floor >/dev/null
 if [ "$(id -u)" = 0 ]; then
-	make -s -C test/bench/floor PG_CONFIG="$PG_CONFIG" install >/dev/null
+	"${RBAC_MAKE[@]}" -s -C test/bench/floor install >/dev/null
 else
-	sudo -n make -s -C test/bench/floor PG_CONFIG="$PG_CONFIG" install >/dev/null || {
+	sudo -n "${RBAC_MAKE[@]}" -s -C test/bench/floor install >/dev/null || {
 		echo "run: sudo make -C test/bench/floor PG_CONFIG=$PG_CONFIG install" >&2; exit 1; }
 fi
 export BENCH_OUT=$(mktemp -d)

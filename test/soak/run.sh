@@ -9,9 +9,8 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-PG_MAJOR=${PG_MAJOR:-15}
-PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_MAJOR/bin/pg_config}
-PG_MAJOR="$PG_MAJOR" PG_CONFIG="$PG_CONFIG" test/install.sh
+. test/lib.sh
+test/install.sh
 export SOAK_OUT=$(mktemp -d)
 chmod 777 "$SOAK_OUT"
 export PATH="$("$PG_CONFIG" --bindir):$PATH"
