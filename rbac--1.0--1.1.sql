@@ -3868,9 +3868,9 @@ BEGIN
 			END IF;
 		END LOOP;
 	END IF;
-	SELECT coalesce(jsonb_agg(rbac.event_json(x) ORDER BY x.id), '[]'::jsonb), max(x.id)
+	SELECT coalesce(jsonb_agg(rbac.event_json(x.v) ORDER BY (x.v).id), '[]'::jsonb), max((x.v).id)
 	INTO page, last
-	FROM (SELECT * FROM rbac.event v
+	FROM (SELECT v FROM rbac.event v
 		  WHERE (list_events.after IS NULL OR v.id > list_events.after)
 			AND (list_events.events IS NULL OR v.event = ANY (list_events.events))
 		  ORDER BY v.id

@@ -78,6 +78,9 @@
 #include "utils/guc.h"
 #include "access/genam.h"
 #include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/pg_collation.h"
+#include "executor/tuptable.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -178,7 +181,6 @@ static Oid	json_fn[EK_COUNT];
 /* plans kept for the flush */
 static SPIPlanPtr select_plan[EK_COUNT];
 static SPIPlanPtr insert_plan = NULL;
-static SPIPlanPtr max_plan = NULL;
 static SPIPlanPtr setting_plan = NULL;
 
 static void
@@ -687,8 +689,6 @@ prepare_plans(void)
 		insert_plan = keep("INSERT INTO rbac.event (id, event, data, created_at, "
 						   "session_user_name, current_user_name, user_id) "
 						   "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, t7);
-	if (max_plan == NULL)
-		max_plan = keep("SELECT pg_catalog.max(e.id) FROM rbac.event e", 0, NULL);
 	if (setting_plan == NULL)
 		setting_plan = keep("SELECT s.events FROM rbac.setting s", 0, NULL);
 }
@@ -779,6 +779,54 @@ event_table(void)
 }
 
 /*
+ * The greatest event id committed (a fresh snapshot, not the transaction's:
+ * under REPEATABLE READ it would miss the flush just before), decoded;
+ * false if there is none.  A backward scan of rbac.event's primary key, not
+ * a query: a plan made while the table was empty would scan it whole.
+ */
+static bool
+last_event_id(Oid relid, uint64 *ms, uint8 rnd[RBAC_ULID_RAND_LEN])
+{
+	Relation	rel = table_open(relid, AccessShareLock);
+	Oid			idx = RelationGetPrimaryKeyIndex(rel);
+	Relation	irel;
+	Snapshot	snap;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+	AttrNumber	att = text_column(rel, "id");
+	bool		found = false;
+
+	if (!OidIsValid(idx))
+		elog(ERROR, "rbac: rbac.event has no primary key");
+	irel = index_open(idx, AccessShareLock);
+	if (irel->rd_index->indnatts != 1 || irel->rd_index->indkey.values[0] != att ||
+		irel->rd_indcollation[0] != C_COLLATION_OID)
+		elog(ERROR, "rbac: rbac.event's primary key is not its id");
+	snap = RegisterSnapshot(GetLatestSnapshot());
+	scan = index_beginscan(rel, irel, snap, 0, 0);
+	index_rescan(scan, NULL, 0, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	if (index_getnext_slot(scan, BackwardScanDirection, slot))
+	{
+		bool		isnull;
+		Datum		d = slot_getattr(slot, att, &isnull);
+
+		if (!isnull)
+		{
+			text	   *t = DatumGetTextPP(d);
+
+			found = decode_event_id(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), ms, rnd);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	UnregisterSnapshot(snap);
+	index_close(irel, AccessShareLock);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/*
  * Write the events of every pending object, and queue their NOTIFY if
  * send (not for a prepared transaction).
  */
@@ -823,21 +871,7 @@ flush(bool send)
 		LockRelationOid(event_rel, ShareRowExclusiveLock);
 
 		/* the greatest id committed, whatever this transaction's snapshot */
-		if (SPI_execute_snapshot(max_plan, NULL, NULL, GetLatestSnapshot(), InvalidSnapshot,
-								 true, false, 1) == SPI_OK_SELECT && SPI_processed == 1)
-		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-										  &isnull);
-
-			if (!isnull)
-			{
-				text	   *t = DatumGetTextPP(d);
-
-				have_last = decode_event_id(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t),
-											&last_ms, last_rnd);
-			}
-		}
+		have_last = last_event_id(event_rel, &last_ms, last_rnd);
 	}
 
 	dlist_foreach(it, &order)
