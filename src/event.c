@@ -74,9 +74,11 @@
 #include "lib/ilist.h"
 #include "miscadmin.h"
 #include "parser/parse_func.h"
+#include "parser/parse_relation.h"
 #include "storage/proc.h"
 #include "utils/guc.h"
 #include "access/genam.h"
+#include "access/heapam.h"
 #include "access/table.h"
 #include "access/tableam.h"
 #include "catalog/pg_collation.h"
@@ -179,9 +181,8 @@ static bool flushing = false;
 static Oid	json_fn[EK_COUNT];
 
 /* plans kept for the flush */
-static SPIPlanPtr select_plan[EK_COUNT];
+static SPIPlanPtr copy_plan[EK_COUNT];
 static SPIPlanPtr insert_plan = NULL;
-static SPIPlanPtr setting_plan = NULL;
 
 static void
 forget_all(void)
@@ -670,27 +671,73 @@ keep(const char *sql, int nargs, Oid *types)
 static void
 prepare_plans(void)
 {
-	Oid			t1[1] = {TEXTOID};
+	Oid			t6[7] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
 	Oid			t7[7] = {TEXTOID, TEXTOID, JSONBOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, TEXTOID};
 
+	/*
+	 * An object's event from its row, if it has one: ($1 id, $2 event name,
+	 * or for a role what happened, its prefix by the role's type, $3 time,
+	 * $4..$6 who, $7 key).
+	 */
 	for (int k = 0; k < EK_COUNT; k++)
 	{
-		if (select_plan[k] == NULL)
+		if (copy_plan[k] == NULL)
 		{
-			char		sql[512];
+			char		sql[1024];
 
 			snprintf(sql, sizeof(sql),
-					 "SELECT rbac.%s(t) FROM rbac.%s t WHERE t.%s OPERATOR(pg_catalog.=) $1",
+					 "INSERT INTO rbac.event (id, event, data, created_at, "
+					 "session_user_name, current_user_name, user_id) "
+					 "SELECT $1, %s, rbac.%s(t), $3, $4, $5, $6 "
+					 "FROM rbac.%s t WHERE t.%s OPERATOR(pg_catalog.=) $7",
+					 k == EK_ROLE ?
+					 "CASE WHEN t.type OPERATOR(pg_catalog.=) 'OrganizationRole'::text "
+					 "THEN 'organization_role.'::text ELSE 'role.'::text END "
+					 "OPERATOR(pg_catalog.||) $2" : "$2",
 					 kinds[k].json, kinds[k].table, kinds[k].key);
-			select_plan[k] = keep(sql, 1, t1);
+			copy_plan[k] = keep(sql, 7, t6);
 		}
 	}
 	if (insert_plan == NULL)
 		insert_plan = keep("INSERT INTO rbac.event (id, event, data, created_at, "
 						   "session_user_name, current_user_name, user_id) "
 						   "VALUES ($1, $2, $3, $4, $5, $6, $7)", 7, t7);
-	if (setting_plan == NULL)
-		setting_plan = keep("SELECT s.events FROM rbac.setting s", 0, NULL);
+}
+
+/*
+ * rbac.setting's events, as the flush's snapshot sees it (true without a
+ * row): read directly, as the cache reads its tables.
+ */
+static bool
+events_enabled(void)
+{
+	Oid			ext = get_extension_oid("rbac", false);
+	Oid			relid = get_relname_relid("setting", rbac_extension_namespace(ext));
+	Relation	rel;
+	AttrNumber	att;
+	TableScanDesc scan;
+	HeapTuple	tup;
+	bool		enabled = true;
+
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
+		getExtensionOfObject(RelationRelationId, relid) != ext)
+		elog(ERROR, "rbac: table rbac.setting is missing");
+	rel = table_open(relid, AccessShareLock);
+	att = attnameAttNum(rel, "events", false);
+	if (att <= 0 || TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid != BOOLOID)
+		elog(ERROR, "rbac: rbac.setting has no boolean column events");
+	scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	while ((tup = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		Datum		d = heap_getattr(tup, att, RelationGetDescr(rel), &isnull);
+
+		if (!isnull)
+			enabled = DatumGetBool(d);
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return enabled;
 }
 
 /* The event name: prefix by kind (a role's by its type) and what happened. */
@@ -748,14 +795,14 @@ extension_owner(void)
 	return owner;
 }
 
-/* Insert one event, with rbac.event's guard open. */
-static void
-write_event(Datum *values, const char *nulls)
+/* Run an INSERT into rbac.event, with its guard open: how many rows. */
+static uint64
+write_event(SPIPlanPtr plan, Datum *values, const char *nulls)
 {
 	flushing = true;
 	PG_TRY();
 	{
-		if (SPI_execute_plan(insert_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+		if (SPI_execute_plan(plan, values, nulls, false, 0) != SPI_OK_INSERT)
 			elog(ERROR, "rbac: could not write an event");
 	}
 	PG_FINALLY();
@@ -763,6 +810,7 @@ write_event(Datum *values, const char *nulls)
 		flushing = false;
 	}
 	PG_END_TRY();
+	return SPI_processed;
 }
 
 /* rbac.event, found through the extension */
@@ -855,14 +903,7 @@ flush(bool send)
 	prepare_plans();
 
 	/* set_events(false): the changes are recorded as seen, nothing written */
-	if (SPI_execute_plan(setting_plan, NULL, NULL, false, 1) == SPI_OK_SELECT &&
-		SPI_processed == 1)
-	{
-		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-
-		enabled = isnull || DatumGetBool(d);
-	}
+	enabled = events_enabled();
 
 	if (enabled)
 	{
@@ -877,11 +918,13 @@ flush(bool send)
 	dlist_foreach(it, &order)
 	{
 		Entry	   *e = dlist_container(Entry, node, it.cur);
-		Datum		arg;
 		Jsonb	   *data = NULL;
 		const char *what;
-		Datum		values[7];
-		char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+		Datum		cv[7];
+		char		cn[8] = "       ";
+		Datum		iv[7];
+		char		in[8] = "       ";
+		Datum		who[3];
 		TimestampTz now;
 		uint64		ms;
 		char		id[6 + RBAC_ULID_LEN + 1];
@@ -892,30 +935,6 @@ flush(bool send)
 		npending--;
 		if (!enabled)
 			continue;
-
-		arg = PointerGetDatum(cstring_to_text(e->key.id));
-		if (SPI_execute_plan(select_plan[e->key.kind], &arg, NULL, false, 1) != SPI_OK_SELECT)
-			elog(ERROR, "rbac: could not read %s \"%s\"", kinds[e->key.kind].name, e->key.id);
-		if (SPI_processed == 1)
-		{
-			bool		isnull;
-			Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1,
-										  &isnull);
-
-			if (isnull)
-				continue;
-			data = DatumGetJsonbP(d);
-			what = e->s.created ? "created" : "updated";
-		}
-		else if (e->s.created)
-			continue;			/* made and removed again: nothing happened */
-		else if (e->s.before != NULL)
-		{
-			data = e->s.before;
-			what = "deleted";
-		}
-		else
-			continue;			/* never seen whole: cannot say what it was */
 
 		/* the id: the clock, or one past the last id if that is later */
 		now = GetCurrentTimestamp();
@@ -939,18 +958,37 @@ flush(bool send)
 		rbac_ulid_encode(last_ms, last_rnd, id + 6);
 		id[6 + RBAC_ULID_LEN] = '\0';
 
-		values[0] = CStringGetTextDatum(id);
-		values[1] = CStringGetTextDatum(event_name(e->key.kind, data, what));
-		values[2] = JsonbPGetDatum(data);
-		values[3] = TimestampTzGetDatum(now);
-		values[4] = name_of(e->s.session_user);
-		values[5] = name_of(e->s.current_user);
-		if (e->s.principal)
-			values[6] = CStringGetTextDatum(e->s.principal);
-		else
-			nulls[6] = 'n';
+		who[0] = name_of(e->s.session_user);
+		who[1] = name_of(e->s.current_user);
+		who[2] = e->s.principal ? CStringGetTextDatum(e->s.principal) : (Datum) 0;
+		what = e->s.created ? "created" : "updated";
 
-		write_event(values, nulls);
+		/* the object as it is now, if it is there: created or updated */
+		cv[0] = CStringGetTextDatum(id);
+		cv[1] = CStringGetTextDatum(e->key.kind == EK_ROLE ? what :
+									psprintf("%s.%s", kinds[e->key.kind].event, what));
+		cv[2] = TimestampTzGetDatum(now);
+		cv[3] = who[0];
+		cv[4] = who[1];
+		cv[5] = who[2];
+		cn[5] = e->s.principal ? ' ' : 'n';
+		cv[6] = CStringGetTextDatum(e->key.id);
+		if (write_event(copy_plan[e->key.kind], cv, cn) == 0)
+		{
+			/* gone: made and removed again (nothing happened), or deleted */
+			if (e->s.created || e->s.before == NULL)
+				continue;
+			data = e->s.before;
+			iv[0] = cv[0];
+			iv[1] = CStringGetTextDatum(event_name(e->key.kind, data, "deleted"));
+			iv[2] = JsonbPGetDatum(data);
+			iv[3] = cv[2];
+			iv[4] = who[0];
+			iv[5] = who[1];
+			iv[6] = who[2];
+			in[6] = cn[5];
+			(void) write_event(insert_plan, iv, in);
+		}
 
 		if (send)
 		{

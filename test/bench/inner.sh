@@ -2,7 +2,8 @@
 # Runs inside pg_virtualenv: builds both catalogs, the floor functions
 # and the hand-written SQL peers in each, times every variant, times the
 # first check after a commit and the reader under write churn, prints the
-# report.  Called by test/bench/run.sh.
+# report, and the cost of recording events (events.sh).  Called by
+# test/bench/run.sh.
 #   BENCH_ONLY=re    only the variants whose name matches (small catalog)
 #   BENCH_RESOURCES=0  without the checks on a resource (res_*.sql)
 set -euo pipefail
@@ -37,6 +38,8 @@ echo "timing the first check after a committed change ..."
 conn="host=${PGHOST:-localhost} port=${PGPORT:-5432} user=${PGUSER:-postgres} password=${PGPASSWORD:-} dbname=bench_large"
 $psql -d bench_large -At -v conn="$conn" -f first_check.sql | grep -E '^(first_check|cache_bytes)' > "$out/results-first-check.txt"
 ./churn.sh
+echo "timing the cost of recording events ..."
+./events.sh
 if [ "${BENCH_RESOURCES:-1}" != 0 ]; then
 	# the checks on a resource: the catalog of issue "Resources" (1,000
 	# organizations, 1M resources, 100k members, 1M assignments) and the same
@@ -62,8 +65,9 @@ if [ "${BENCH_RESOURCES:-1}" != 0 ]; then
 	$psql -d bench_res -At -v rounds="$rounds" -v only='.' -f res_measure.sql \
 		| grep -E '^[0-9]+\|' > "$out/results-res1m.txt"
 fi
-cp report.sql variants.tsv res_report.sql res_variants.tsv "$out/"
+cp report.sql variants.tsv res_report.sql res_variants.tsv events_report.sql "$out/"
 (cd "$out" && $psql -d bench_small -v rows=1000000 -f report.sql)
+(cd "$out" && $psql -d bench_small -f events_report.sql)
 if [ -s "$out/results-res1m.txt" ]; then
 	(cd "$out" && $psql -d bench_small -f res_report.sql)
 fi
