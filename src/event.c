@@ -691,8 +691,8 @@ prepare_plans(void)
 					 "SELECT $1, %s, rbac.%s(t), $3, $4, $5, $6 "
 					 "FROM rbac.%s t WHERE t.%s OPERATOR(pg_catalog.=) $7",
 					 k == EK_ROLE ?
-					 "CASE WHEN t.type OPERATOR(pg_catalog.=) 'OrganizationRole'::text "
-					 "THEN 'organization_role.'::text ELSE 'role.'::text END "
+					 "CASE WHEN t.type OPERATOR(pg_catalog.=) 'OrganizationRole'::pg_catalog.text "
+					 "THEN 'organization_role.'::pg_catalog.text ELSE 'role.'::pg_catalog.text END "
 					 "OPERATOR(pg_catalog.||) $2" : "$2",
 					 kinds[k].json, kinds[k].table, kinds[k].key);
 			copy_plan[k] = keep(sql, 7, t6);
