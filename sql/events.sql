@@ -65,6 +65,22 @@ SELECT (rbac.set_organization_role_permissions('org_1', 'org-auditor', '{billing
 SELECT (rbac.update_organization_role('org_1', 'org-auditor', 'Auditors')).slug;
 SELECT * FROM pg_temp.news();
 
+SELECT (rbac.create_organization_role('org_1', 'org-temp', 'Temporary')).slug;
+SELECT (rbac.add_organization_role_permission('org_1', 'org-temp', 'documents:read')).slug;
+SELECT (rbac.remove_organization_role_permission('org_1', 'org-temp', 'documents:read')).slug;
+SELECT rbac.delete_organization_role('org_1', 'org-temp');
+SELECT * FROM pg_temp.news();
+SELECT e.data->>'type', e.data->'permissions' FROM rbac.event e WHERE e.event = 'organization_role.deleted';
+
+-- priority orders, default roles and settings have no events of their own;
+-- a role moved in a list is updated (its updated_at), so role.updated
+SELECT (rbac.set_role_priority('viewer', 1)).slug;
+SELECT count(*) FROM rbac.set_role_priority_order('{viewer,admin}');
+SELECT (rbac.set_organization_role_priority('org_1', 'org-auditor', 1)).slug;
+SELECT (rbac.set_default_role('viewer')).slug;
+SELECT rbac.set_multiple_roles(false);
+SELECT * FROM pg_temp.news();
+
 -- deleting a permission changes the roles that held it
 SELECT rbac.delete_permission('billing:read');
 SELECT * FROM pg_temp.news();
@@ -103,6 +119,16 @@ SELECT rbac.delete_resource('org_1', 'workspace', 'w2', true);
 SELECT * FROM pg_temp.news();
 SELECT rbac.delete_resource_type('project');
 SELECT * FROM pg_temp.news();
+
+-- rbac.apply() goes through the mutators: the same events
+SELECT count(*) FROM rbac.apply('{"permissions": [{"slug": "applied:read", "name": "Applied"}],
+  "roles": [{"slug": "applied", "name": "Applied", "permissions": ["applied:read"]}]}'::jsonb);
+SELECT * FROM pg_temp.news();
+SELECT count(*) FROM rbac.apply('{"permissions": [{"slug": "applied:read", "name": "Applied"}],
+  "roles": [{"slug": "applied", "name": "Applied", "permissions": ["applied:read"]}]}'::jsonb);
+SELECT * FROM pg_temp.news();  -- nothing changed, nothing recorded
+SELECT count(*) FROM rbac.apply('{"roles": [{"slug": "applied", "name": "Applied", "permissions": []}]}'::jsonb, dry_run => true);
+SELECT * FROM pg_temp.news();  -- a dry run records nothing
 
 -- a rolled-back change records nothing; nor does a rolled-back savepoint
 BEGIN;

@@ -88,6 +88,7 @@
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
 #include "utils/hsearch.h"
+#include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -195,6 +196,8 @@ forget_all(void)
 
 static void flush(bool send);
 
+static void flush_tables_callback(Datum arg, Oid relid);
+
 static void
 event_xact_callback(XactEvent event, void *arg)
 {
@@ -255,6 +258,7 @@ void
 rbac_event_init(void)
 {
 	RegisterXactCallback(event_xact_callback, NULL);
+	CacheRegisterRelcacheCallback(flush_tables_callback, (Datum) 0);
 	RegisterSubXactCallback(event_subxact_callback, NULL);
 }
 
@@ -705,23 +709,58 @@ prepare_plans(void)
 }
 
 /*
+ * The flush's tables, found through the extension (its schema by OID, the
+ * table by name in it, an ordinary table that belongs to the extension) and
+ * kept until a relcache invalidation of either (DROP EXTENSION, any DDL on
+ * them) or of all: then found again.
+ */
+enum
+{
+	T_EVENT,
+	T_SETTING,
+	T_COUNT
+};
+static Oid	flush_tables[T_COUNT];
+
+static void
+flush_tables_callback(Datum arg, Oid relid)
+{
+	for (int i = 0; i < T_COUNT; i++)
+		if (!OidIsValid(relid) || relid == flush_tables[i])
+			memset(flush_tables, 0, sizeof(flush_tables));
+}
+
+static Oid
+extension_table(int which, const char *name)
+{
+	Oid			ext;
+	Oid			relid;
+
+	if (OidIsValid(flush_tables[which]))
+		return flush_tables[which];
+	ext = get_extension_oid("rbac", false);
+	relid = get_relname_relid(name, rbac_extension_namespace(ext));
+	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
+		getExtensionOfObject(RelationRelationId, relid) != ext)
+		elog(ERROR, "rbac: table rbac.%s is missing", name);
+	flush_tables[which] = relid;
+	return relid;
+}
+
+/*
  * rbac.setting's events, as the flush's snapshot sees it (true without a
  * row): read directly, as the cache reads its tables.
  */
 static bool
 events_enabled(void)
 {
-	Oid			ext = get_extension_oid("rbac", false);
-	Oid			relid = get_relname_relid("setting", rbac_extension_namespace(ext));
+	Oid			relid = extension_table(T_SETTING, "setting");
 	Relation	rel;
 	AttrNumber	att;
 	TableScanDesc scan;
 	HeapTuple	tup;
 	bool		enabled = true;
 
-	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
-		getExtensionOfObject(RelationRelationId, relid) != ext)
-		elog(ERROR, "rbac: table rbac.setting is missing");
 	rel = table_open(relid, AccessShareLock);
 	att = attnameAttNum(rel, "events", false);
 	if (att <= 0 || TupleDescAttr(RelationGetDescr(rel), att - 1)->atttypid != BOOLOID)
@@ -817,13 +856,7 @@ write_event(SPIPlanPtr plan, Datum *values, const char *nulls)
 static Oid
 event_table(void)
 {
-	Oid			ext = get_extension_oid("rbac", false);
-	Oid			relid = get_relname_relid("event", rbac_extension_namespace(ext));
-
-	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
-		getExtensionOfObject(RelationRelationId, relid) != ext)
-		elog(ERROR, "rbac: table rbac.event is missing");
-	return relid;
+	return extension_table(T_EVENT, "event");
 }
 
 /*
