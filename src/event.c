@@ -44,9 +44,9 @@
  * PostgreSQL after commit (a prepared transaction sends none: NOTIFY cannot
  * be prepared).
  *
- * Who: the flush reads and writes as the extension's owner, in a
- * security-restricted operation, as PostgreSQL runs the queries of its
- * foreign keys as the table's owner: a role that may change rbac's tables
+ * Who: the flush reads and writes as the owner of rbac.event (the
+ * extension's objects' owner), in a security-restricted operation, as
+ * PostgreSQL runs the queries of its foreign keys as the table's owner: a role that may change rbac's tables
  * needs no privilege on rbac.event (nor SELECT on the tables its change
  * touched), and cannot write an event itself.  rbac.event's guard refuses
  * rows from anyone but the flush, a superuser and the extension's owner (a
@@ -276,20 +276,24 @@ grow(void *array, int *cap, Size size)
 	return a;
 }
 
-static Oid	extension_owner(void);
+static Oid	event_table(void);
 
 /*
- * Become the extension's owner, in a security-restricted operation, for
- * rbac's own queries (see the top of this file); restore with
+ * Become the owner of rbac.event, in a security-restricted operation, for
+ * rbac's own queries (see the top of this file), as PostgreSQL runs a
+ * foreign key's queries as the table's owner; restore with
  * SetUserIdAndSecContext(*user, *sec).  An error restores it too.
  */
 static void
 become_owner(Oid *user, int *sec)
 {
-	Oid			owner = extension_owner();
+	HeapTuple	tup = SearchSysCache1(RELOID, ObjectIdGetDatum(event_table()));
+	Oid			owner;
 
-	if (!OidIsValid(owner))
-		elog(ERROR, "rbac: extension rbac is missing");
+	if (!HeapTupleIsValid(tup))
+		elog(ERROR, "rbac: table rbac.event is missing");
+	owner = ((Form_pg_class) GETSTRUCT(tup))->relowner;
+	ReleaseSysCache(tup);
 	GetUserIdAndSecContext(user, sec);
 	SetUserIdAndSecContext(owner, *sec | SECURITY_LOCAL_USERID_CHANGE |
 						   SECURITY_RESTRICTED_OPERATION);

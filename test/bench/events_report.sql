@@ -5,7 +5,7 @@
 CREATE TEMP TABLE ev (tag text, workload text, mode text, round int, value bigint);
 \copy ev FROM 'results-events.txt' WITH (FORMAT text, DELIMITER '|')
 \echo
-\echo 'Recording events (medians of the rounds; 10,000 create_organization_membership calls, one transaction each; one COPY of 100,000 rows into rbac.role_permission):'
+\echo 'Recording events (medians of the rounds; 10,000 create_organization_membership calls, one transaction each, with and without waiting for the disk at commit; one COPY of 100,000 rows into rbac.role_permission):'
 WITH m AS (
 	SELECT workload, mode, percentile_cont(0.5) WITHIN GROUP (ORDER BY value) AS ms, count(*) AS rounds
 	FROM ev WHERE workload <> 'count' GROUP BY workload, mode)
