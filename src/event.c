@@ -920,7 +920,6 @@ flush(bool send)
 {
 	uint64		last_ms = 0;
 	uint8		last_rnd[RBAC_ULID_RAND_LEN];
-	bool		have_last = false;
 	bool		enabled = true;
 	Oid			event_rel;
 	Oid			save_user;
@@ -949,7 +948,8 @@ flush(bool send)
 		LockRelationOid(event_rel, ShareRowExclusiveLock);
 
 		/* the greatest id committed, whatever this transaction's snapshot */
-		have_last = last_event_id(event_rel, &last_ms, last_rnd);
+		if (!last_event_id(event_rel, &last_ms, last_rnd))
+			last_ms = 0;		/* none yet */
 	}
 
 	dlist_foreach(it, &order)
@@ -976,21 +976,7 @@ flush(bool send)
 		/* the id: the clock, or one past the last id if that is later */
 		now = GetCurrentTimestamp();
 		ms = unix_ms(now);
-		if (have_last && ms <= last_ms)
-		{
-			if (!rbac_ulid_increment(last_rnd))
-				last_ms++;
-		}
-		else
-		{
-			last_ms = ms;
-			if (!pg_strong_random(last_rnd, RBAC_ULID_RAND_LEN))
-				ereport(ERROR,
-						(errcode(ERRCODE_INTERNAL_ERROR),
-						 errmsg("could not generate random bytes for an id")));
-			last_rnd[0] &= 0x7f;
-			have_last = true;
-		}
+		rbac_ulid_step(ms, &last_ms, last_rnd);
 		memcpy(id, "event_", 6);
 		rbac_ulid_encode(last_ms, last_rnd, id + 6);
 		id[6 + RBAC_ULID_LEN] = '\0';

@@ -31,6 +31,29 @@ unix_ms_now(void)
 		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
 }
 
+/*
+ * The next ULID after (*last_ms, rnd) at the clock's now_ms: a new random
+ * part in a later millisecond, else one more than the last (the same
+ * millisecond, or the clock went back).  last_ms 0: no last id.
+ */
+void
+rbac_ulid_step(uint64 now_ms, uint64 *last_ms, uint8 rnd[RBAC_ULID_RAND_LEN])
+{
+	if (now_ms <= *last_ms)
+	{
+		if (!rbac_ulid_increment(rnd))
+			(*last_ms)++;
+		return;
+	}
+	*last_ms = now_ms;
+	if (!pg_strong_random(rnd, RBAC_ULID_RAND_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random bytes for an id")));
+	/* leave headroom so that increments within a millisecond never wrap */
+	rnd[0] &= 0x7f;
+}
+
 /* rbac.new_id(prefix text) returns text */
 Datum
 rbac_new_id(PG_FUNCTION_ARGS)
@@ -53,22 +76,7 @@ rbac_new_id(PG_FUNCTION_ARGS)
 					 errmsg("invalid id prefix \"%s\"", rbac_quote_for_message(p, plen)),
 					 errdetail("An id prefix has 1 to %d characters from a-z.", ID_PREFIX_MAX_LEN)));
 
-	if (ms <= last_ms)
-	{
-		/* same millisecond (or the clock went back): count up */
-		if (!rbac_ulid_increment(last_rnd))
-			last_ms++;
-	}
-	else
-	{
-		last_ms = ms;
-		if (!pg_strong_random(last_rnd, RBAC_ULID_RAND_LEN))
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not generate random bytes for an id")));
-		/* leave headroom so that increments within a millisecond never wrap */
-		last_rnd[0] &= 0x7f;
-	}
+	rbac_ulid_step(ms, &last_ms, last_rnd);
 
 	out = palloc(plen + 1 + RBAC_ULID_LEN + 1);
 	memcpy(out, p, plen);

@@ -19,6 +19,9 @@
 extern void rbac_cache_init(void);
 extern Oid	rbac_extension_namespace(Oid extension);
 
+/* ids.c */
+extern void rbac_ulid_step(uint64 now_ms, uint64 *last_ms, uint8 rnd[RBAC_ULID_RAND_LEN]);
+
 /* principal.c */
 extern void rbac_principal_init(void);
 extern char *rbac_principal_user_id(MemoryContext cxt);
