@@ -63,15 +63,55 @@ FROM (SELECT m.u, m.o, p.perm, rbac.explain_user(m.u, m.o, p.perm) AS e
 		   (SELECT slug::text AS perm FROM rbac.permission ORDER BY 1 LIMIT 40) p) s;
 TABLE final_explain;
 
+\echo == events against the final catalog (SPEC 8; stale and undeleted must be 0)
+-- the last event of every object that exists is its JSON now, and of every
+-- object that is gone a deleted event; a membership's roles compared as a
+-- set (their order is the priority order, which moves without them)
+CREATE FUNCTION pg_temp.event_shape(kind text, d jsonb) RETURNS jsonb LANGUAGE sql AS $f$
+	SELECT CASE WHEN kind = 'organization_membership'
+				THEN d - 'role' - 'roles' || jsonb_build_object('roles',
+					(SELECT jsonb_agg(x ORDER BY x->>'slug') FROM jsonb_array_elements(d->'roles') x))
+				ELSE d END
+$f$;
+CREATE TEMP TABLE final_events AS
+WITH last AS (
+	SELECT DISTINCT ON (1, 2)
+		   split_part(e.event, '.', 1) AS kind, coalesce(e.data->>'id', e.data->>'slug') AS key,
+		   split_part(e.event, '.', 2) AS what, e.data
+	FROM rbac.event e ORDER BY 1, 2, e.id DESC
+), cur AS (
+	SELECT 'permission' AS kind, p.id::text AS key, rbac.permission_json(p) AS data FROM rbac.permission p
+	UNION ALL
+	SELECT CASE r.type WHEN 'OrganizationRole' THEN 'organization_role' ELSE 'role' END, r.id, rbac.role_json(r)
+	FROM rbac.role r
+	UNION ALL
+	SELECT 'organization_membership', m.id, rbac.membership_json(m) FROM rbac.membership m
+	UNION ALL
+	SELECT 'resource_type', t.slug, rbac.resource_type_json(t) FROM rbac.resource_type t
+	WHERE t.slug <> 'organization'
+	UNION ALL
+	SELECT 'authorization_resource', x.id, rbac.resource_json(x) FROM rbac.resource x
+	UNION ALL
+	SELECT 'role_assignment', a.id, rbac.role_assignment_json(a) FROM rbac.role_assignment a
+)
+SELECT (SELECT count(*) FROM rbac.event) AS events,
+	   count(*) FILTER (WHERE c.key IS NOT NULL) AS objects,
+	   count(*) FILTER (WHERE c.key IS NOT NULL AND (l.key IS NULL OR l.what = 'deleted'
+			OR pg_temp.event_shape(c.kind, c.data) IS DISTINCT FROM pg_temp.event_shape(l.kind, l.data))) AS stale,
+	   count(*) FILTER (WHERE c.key IS NULL AND l.what <> 'deleted') AS undeleted
+FROM cur c FULL JOIN last l ON l.kind = c.kind AND l.key = c.key;
+TABLE final_events;
+
 DO $$
 DECLARE
 	bad_structure bigint := (SELECT sum(violations) FROM final_structure);
 	bad_checks bigint := (SELECT sum(mismatches) FROM soak.round_result);
 	bad_explain bigint := (SELECT disagree FROM final_explain);
+	bad_events bigint := (SELECT stale + undeleted FROM final_events);
 BEGIN
-	IF bad_structure > 0 OR bad_checks > 0 OR bad_explain > 0 THEN
-		RAISE EXCEPTION 'soak invariants violated: % catalog violations, % cached answers differing from the reference, % explanations disagreeing with the check',
-			bad_structure, bad_checks, bad_explain;
+	IF bad_structure > 0 OR bad_checks > 0 OR bad_explain > 0 OR bad_events > 0 THEN
+		RAISE EXCEPTION 'soak invariants violated: % catalog violations, % cached answers differing from the reference, % explanations disagreeing with the check, % objects whose last event is not what they are',
+			bad_structure, bad_checks, bad_explain, bad_events;
 	END IF;
 END
 $$;
