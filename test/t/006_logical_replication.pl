@@ -45,7 +45,7 @@ use RbacTap;
 # row filter cannot name its domain-typed slug).
 my @tables = qw(permission role role_permission organization_order
   role_order default_role setting membership membership_role
-  resource role_assignment);
+  resource role_assignment event);
 my $table_list = join(', ', map { "rbac.$_" } @tables);
 
 # Autovacuum is off: an ANALYZE of a catalog table also invalidates its
@@ -171,6 +171,17 @@ replicated_step('rbac.delete_organization_membership (user_02 in org_acme)',
 replicated_step('TRUNCATE rbac.membership, rbac.membership_role',
 	q{TRUNCATE rbac.membership, rbac.membership_role;},
 	'f t f f f');
+
+# Events (SPEC 8) replicate as rows: the subscriber has the publisher's, and
+# its apply worker (session_replication_role = replica, where rbac's event
+# triggers do not fire) records none of its own, TRUNCATE included.
+$publisher->wait_for_catchup('rbac_sub');
+my $events = q{SELECT count(*), string_agg(id || ' ' || event || ' ' || md5(data::text), ',' ORDER BY id)
+	FROM rbac.event};
+is($subscriber->safe_psql('app', $events), $publisher->safe_psql('app', $events),
+	'subscriber: the events are the publisher\'s, none of its own');
+like($publisher->safe_psql('app', 'SELECT count(*) FROM rbac.event'), qr/^[1-9][0-9]+\|?/,
+	'publisher: the steps above recorded events');
 
 # Resources: user_03 holds ws-reader (projects:read) on workspace w2.
 #   1. project p1 (under w1): projects:read
