@@ -140,6 +140,22 @@ BEGIN;
 SELECT p.user_id, p.org, v.ids FROM principal p, pg_temp.visible(p.user_id, p.org) v WHERE p.ord IN (1, 3) ORDER BY p.ord;
 COMMIT;
 
+-- the once-per-statement form, discovery, as the same application role with
+-- no privilege on rbac's tables (C, through the cache): alice's folders,
+-- the same rows as the per-row policy gives her
+SET ROLE rbac_test_docs_app;
+SELECT rbac.resources_with_permission('alice', 'org_acme', 'document:read', 'folder') AS alice_folders;
+SELECT count(*) AS bob_folders FROM rbac.resources_with_permission('bob', 'org_acme', 'document:read', 'folder');
+SELECT count(*) AS malformed FROM rbac.resources_with_permission('alice', 'org_acme', 'Not A Slug', 'folder');
+RESET ROLE;
+CREATE POLICY documents_read_in ON documents FOR SELECT
+	USING (folder_id IN (SELECT rbac.resources_with_permission(current_setting('rbac.user_id', true),
+		current_setting('rbac.organization_id', true), 'document:read', 'folder')));
+DROP POLICY documents_read ON documents;
+BEGIN;
+SELECT p.user_id, p.org, v.ids FROM principal p, pg_temp.visible(p.user_id, p.org) v WHERE p.ord <= 6 ORDER BY p.ord;
+COMMIT;
+
 DROP TABLE documents;
 DROP OWNED BY rbac_test_docs_auth, rbac_test_docs_app;
 DROP ROLE rbac_test_docs_auth;

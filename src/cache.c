@@ -310,6 +310,7 @@ typedef enum
 {
 	I_ROLE_ENV_SLUG, I_ROLE_ORG_SLUG, I_ROLE_PKEY, I_RP_PKEY, I_M_USER_ORG,
 	I_MR_PKEY, I_M_USER_ORG_PREFIX, I_P_SLUG, I_R_KEY, I_R_PKEY, I_RA_MEMBERSHIP,
+	I_R_PARENT, I_R_ORG_TYPE,
 	RBAC_NINDEXES
 } RbacIndex;
 
@@ -332,7 +333,9 @@ static const struct
 	{"permission_slug_key", T_PERMISSION, 1, {C_P_SLUG}},
 	{"resource_external_id_key", T_RESOURCE, 3, {C_R_ORG, C_R_TYPE, C_R_EXT}},
 	{"resource_pkey", T_RESOURCE, 1, {C_R_ID}},
-	{"role_assignment_key", T_ROLE_ASSIGNMENT, 1, {C_RA_MEMBERSHIP}}
+	{"role_assignment_key", T_ROLE_ASSIGNMENT, 1, {C_RA_MEMBERSHIP}},
+	{"resource_parent_resource_id_idx", T_RESOURCE, 1, {C_R_PARENT}},
+	{"resource_external_id_key", T_RESOURCE, 2, {C_R_ORG, C_R_TYPE}}
 };
 
 /* What the cache knows of rbac's catalog. */
@@ -2474,4 +2477,210 @@ rbac_cache_statistics(PG_FUNCTION_ARGS)
 	values[3] = Int64GetDatum(stats.invalidations);
 	values[4] = Int32GetDatum(entries);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(desc), values, nulls)));
+}
+
+/*
+ * Discovery (rbac.resources_with_permission): the external ids of the
+ * resources of a type in an organization on which a member has a
+ * permission, by the rule of the checks: every one if the membership's own
+ * roles grant it on the type; else those at or below a resource whose
+ * assigned roles grant it, found by walking down from each such resource,
+ * one index scan of rbac.resource's parent index per resource reached.
+ */
+typedef struct Discovery
+{
+	const char *org;
+	int			olen;
+	const char *type;
+	int			tlen;
+	List	   *found;			/* text * external ids */
+	List	   *queue;			/* text * ids to walk down from */
+	HTAB	   *seen;
+} Discovery;
+
+#define DISCOVERY_ID_MAX	64
+
+/* Has the walk reached this resource before?  Marks it. */
+static bool
+discovery_seen(Discovery *d, Datum id)
+{
+	text	   *t = DatumGetTextPP(id);
+	char		key[DISCOVERY_ID_MAX + 1];
+	int			len = VARSIZE_ANY_EXHDR(t);
+	bool		found;
+
+	if (len > DISCOVERY_ID_MAX)
+		return true;			/* not an id rbac makes: not walked */
+	memset(key, 0, sizeof(key));
+	memcpy(key, VARDATA_ANY(t), len);
+	hash_search(d->seen, key, HASH_ENTER, &found);
+	return found;
+}
+
+static bool
+text_is(Datum d, const char *s, int len)
+{
+	text	   *t = DatumGetTextPP(d);
+
+	return VARSIZE_ANY_EXHDR(t) == len && memcmp(VARDATA_ANY(t), s, len) == 0;
+}
+
+/* One resource reached: keep its external id if it is of the type, walk on. */
+static void
+discovery_reach(Discovery *d, Datum id, Datum org, Datum type, Datum ext)
+{
+	if (id == (Datum) 0 || org == (Datum) 0 || type == (Datum) 0 || ext == (Datum) 0)
+		return;
+	if (!text_is(org, d->org, d->olen) || discovery_seen(d, id))
+		return;
+	if (text_is(type, d->type, d->tlen))
+		d->found = lappend(d->found, DatumGetTextPCopy(ext));
+	d->queue = lappend(d->queue, DatumGetTextPCopy(id));
+}
+
+/* scan callback: a resource row (a root, or every one of the type) */
+static void
+discovery_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	discovery_reach((Discovery *) arg,
+					text_column(tup, desc, catalog.atts[C_R_ID]),
+					text_column(tup, desc, catalog.atts[C_R_ORG]),
+					text_column(tup, desc, catalog.atts[C_R_TYPE]),
+					text_column(tup, desc, catalog.atts[C_R_EXT]));
+}
+
+/* Walk down from every resource in the queue, adding to it as it goes. */
+static void
+discovery_walk(Discovery *d)
+{
+	Relation	rel = try_table_open(catalog.tables[T_RESOURCE], AccessShareLock);
+	Oid			idx;
+	Relation	irel;
+	IndexScanDesc scan;
+	TupleTableSlot *slot;
+
+	if (rel == NULL)
+		return;
+	idx = lock_index(rel, I_R_PARENT);
+	if (!OidIsValid(idx))
+	{
+		/* no usable index: a scan per resource, slow but right */
+		table_close(rel, AccessShareLock);
+		for (int i = 0; i < list_length(d->queue); i++)
+		{
+			Datum		values[1] = {PointerGetDatum(list_nth(d->queue, i))};
+
+			scan_text_keys(I_R_PARENT, values, discovery_row, d);
+		}
+		return;
+	}
+	irel = index_open(idx, NoLock);
+	scan = index_beginscan(rel, irel, load_snapshot, 1, 0);
+	slot = table_slot_create(rel, NULL);
+	for (int i = 0; i < list_length(d->queue); i++)
+	{
+		ScanKeyData key;
+
+		/* the index's first column: parent_resource_id */
+		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_TEXTEQ,
+					PointerGetDatum(list_nth(d->queue, i)));
+		index_rescan(scan, &key, 1, NULL, 0);
+		while (index_getnext_slot(scan, ForwardScanDirection, slot))
+		{
+			bool		n1,
+						n2,
+						n3,
+						n4;
+			Datum		id = slot_getattr(slot, catalog.atts[C_R_ID], &n1);
+			Datum		org = slot_getattr(slot, catalog.atts[C_R_ORG], &n2);
+			Datum		type = slot_getattr(slot, catalog.atts[C_R_TYPE], &n3);
+			Datum		ext = slot_getattr(slot, catalog.atts[C_R_EXT], &n4);
+
+			if (!n1 && !n2 && !n3 && !n4)
+				discovery_reach(d, id, org, type, ext);
+		}
+	}
+	ExecDropSingleTupleTableSlot(slot);
+	index_endscan(scan);
+	index_close(irel, NoLock);
+	UnlockRelationOid(idx, AccessShareLock);
+	table_close(rel, AccessShareLock);
+}
+
+/* The body of rbac_member_resources, with the cache entered. */
+static List *
+member_resources(const char *user, int ulen, const char *org, int olen,
+				 const char *perm, int plen, uint32 phash, const char *type, int tlen)
+{
+	RbacMember *m = member_lookup(user, ulen, org, olen);
+	RbacAssignments *a;
+	bool		temporary;
+	Discovery	d = {org, olen, type, tlen, NIL, NIL, NULL};
+	HASHCTL		ctl;
+
+	if (!m->found || !catalog.resources)
+		return NIL;
+	ctl.keysize = DISCOVERY_ID_MAX + 1;
+	ctl.entrysize = DISCOVERY_ID_MAX + 1;
+	ctl.hcxt = CurrentMemoryContext;
+	d.seen = hash_create("rbac discovery", 1024, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+
+	/* the membership's own roles: every resource of the type */
+	if (roles_grant_on_type(m->roles, m->nroles, perm, plen, phash, type, tlen))
+	{
+		Datum		values[2] = {text_datum(org, olen), text_datum(type, tlen)};
+
+		scan_text_keys(I_R_ORG_TYPE, values, discovery_row, &d);
+		return d.found;
+	}
+	/* else from every resource an assigned role grants it on, down */
+	a = member_assignments(m, &temporary);
+	for (int i = 0; i < a->n; i++)
+	{
+		RbacAssigned *x = a->list[i];
+
+		if (roles_grant_on_type(x->roles, x->nroles, perm, plen, phash, type, tlen))
+		{
+			Datum		values[1] = {text_datum(x->id, x->idlen)};
+
+			scan_text_keys(I_R_PKEY, values, discovery_row, &d);
+		}
+	}
+	if (temporary)
+		free_assignments(a);
+	discovery_walk(&d);
+	return d.found;
+}
+
+/*
+ * The external ids (text *, unsorted) of the resources of the type in the
+ * organization on which the user's membership has the permission, by the
+ * rule of rbac_member_resource_grants.  Anything malformed: none.
+ */
+List *
+rbac_member_resources(const char *user, int ulen, const char *org, int olen,
+					  const char *perm, int plen, const char *type, int tlen)
+{
+	List	   *result = NIL;
+
+	if (ulen < 1 || ulen > RBAC_ORG_ID_MAX_LEN * 4 ||
+		olen < 1 || olen > RBAC_ORG_ID_MAX_LEN * 4 ||
+		!rbac_permission_slug_valid(perm, plen) ||
+		!rbac_resource_type_slug_valid(type, tlen))
+		return NIL;
+	if (!cache_enter())
+		return NIL;
+	PG_TRY();
+	{
+		result = member_resources(user, ulen, org, olen, perm, plen,
+								  rbac_hash_slug(perm, plen), type, tlen);
+	}
+	PG_CATCH();
+	{
+		/* whatever was read half: start over next time */
+		pending_full = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return result;
 }

@@ -34,6 +34,8 @@ extern bool rbac_roles_resource_grants(int nroles, char *const *roles,
 									   const char *perm, int plen, uint32 phash,
 									   const char *type, int tlen,
 									   const char *ext, int elen);
+extern List *rbac_member_resources(const char *user, int ulen, const char *org, int olen,
+								   const char *perm, int plen, const char *type, int tlen);
 extern bool rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 							const char *org, int orglen,
 							const char *perm, int plen, uint32 phash);

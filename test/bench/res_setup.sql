@@ -138,5 +138,6 @@ DO $$ BEGIN
 	END IF;
 END $$;
 GRANT SELECT ON documents, documents_10k TO bench_app;
--- discovery is SQL run as the caller
+-- members_with_permission and effective_permissions are SQL run as the
+-- caller (resources_with_permission, C, needs none of this)
 GRANT SELECT ON ALL TABLES IN SCHEMA rbac TO bench_app;
