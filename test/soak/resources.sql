@@ -130,6 +130,22 @@ BEGIN
 		FROM res_ref r WHERE r.user_id = mem.user_id AND r.org = mem.org;
 	END LOOP;
 	PERFORM set_config('rbac.user_id', '', true), set_config('rbac.organization_id', '', true);
+	-- discovery (C, its own walk down the tree) against the same reference:
+	-- per member, permission and type, the resources the rule grants
+	INSERT INTO res_result
+	SELECT 'resources_with_permission(user, org, perm, type)', g.user_id, g.org,
+		   g.perm || ' on ' || g.type || 's',
+		   array_to_string(ARRAY(SELECT x FROM rbac.resources_with_permission(g.user_id, g.org, g.perm, g.type) x
+								 ORDER BY x COLLATE "C"), ','),
+		   array_to_string(ARRAY(SELECT r.ext FROM res_ref r
+								 WHERE r.user_id = g.user_id AND r.org = g.org AND r.perm = g.perm
+								   AND r.type = g.type AND r.reference
+								   AND EXISTS (SELECT 1 FROM rbac.resource x
+											   WHERE x.organization_id::text = r.org
+												 AND x.resource_type_slug::text = r.type
+												 AND x.external_id::text = r.ext)
+								 ORDER BY r.ext COLLATE "C"), ',')
+	FROM (SELECT DISTINCT r.user_id, r.org, r.perm, r.type FROM res_ref r) g;
 
 	INSERT INTO soak.mismatch
 	SELECT round_no, r.kind, r.subject, r.org, r.perm, r.cached, r.reference
