@@ -306,3 +306,14 @@ SELECT rbac.event_id_at('infinity');
 
 DROP OWNED BY rbac_events_app;
 DROP ROLE rbac_events_app;
+
+-- changes, then DROP EXTENSION in the same transaction: the commit goes
+-- through (there is no rbac.event left to record into)
+BEGIN;
+SELECT (rbac.create_role('dropped-with-it', 'Dropped')).slug;
+SET client_min_messages = warning;
+DROP EXTENSION rbac CASCADE;
+COMMIT;
+RESET client_min_messages;
+SELECT count(*) AS rbac_extensions FROM pg_extension WHERE extname = 'rbac';
+CREATE EXTENSION rbac;

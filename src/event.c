@@ -742,7 +742,9 @@ extension_table(int which, const char *name)
 
 	if (OidIsValid(flush_tables[which]))
 		return flush_tables[which];
-	ext = get_extension_oid("rbac", false);
+	ext = get_extension_oid("rbac", true);
+	if (!OidIsValid(ext))
+		return InvalidOid;		/* dropped: see flush() */
 	relid = get_relname_relid(name, rbac_extension_namespace(ext));
 	if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_RELATION ||
 		getExtensionOfObject(RelationRelationId, relid) != ext)
@@ -930,6 +932,9 @@ flush(bool send)
 	dlist_iter	it;
 
 	if (entries == NULL || npending == 0)
+		return;
+	/* the extension dropped later in the transaction: nowhere to record */
+	if (!OidIsValid(event_table()))
 		return;
 
 	become_owner(&save_user, &save_sec);
