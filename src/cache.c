@@ -351,26 +351,47 @@ typedef struct RbacCatalog
 
 static RbacCatalog catalog;
 
-/* The schema an extension was created in, read from pg_extension by OID. */
-Oid
-rbac_extension_namespace(Oid extension)
+/* An extension's row of pg_extension (its fixed part), by OID; false if none. */
+static bool
+extension_row(Oid extension, FormData_pg_extension *row)
 {
 	Relation	rel;
 	ScanKeyData key;
 	SysScanDesc scan;
 	HeapTuple	tup;
-	Oid			nsp = InvalidOid;
+	bool		found;
 
+	if (!OidIsValid(extension))
+		return false;
 	rel = table_open(ExtensionRelationId, AccessShareLock);
 	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
 				ObjectIdGetDatum(extension));
 	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
 	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-		nsp = ((Form_pg_extension) GETSTRUCT(tup))->extnamespace;
+	found = HeapTupleIsValid(tup);
+	if (found)
+		*row = *(Form_pg_extension) GETSTRUCT(tup);
 	systable_endscan(scan);
 	table_close(rel, AccessShareLock);
-	return nsp;
+	return found;
+}
+
+/* The schema an extension was created in, or InvalidOid. */
+Oid
+rbac_extension_namespace(Oid extension)
+{
+	FormData_pg_extension row;
+
+	return extension_row(extension, &row) ? row.extnamespace : InvalidOid;
+}
+
+/* The owner of an extension, or InvalidOid. */
+Oid
+rbac_extension_owner(Oid extension)
+{
+	FormData_pg_extension row;
+
+	return extension_row(extension, &row) ? row.extowner : InvalidOid;
 }
 
 /* Is this type text, or a domain over text? */
@@ -2494,28 +2515,9 @@ typedef struct Discovery
 	const char *type;
 	int			tlen;
 	List	   *found;			/* text * external ids */
-	List	   *queue;			/* text * ids to walk down from */
-	HTAB	   *seen;
+	List	   *queue;			/* text * ids to walk down from (the keys of seen) */
+	keytab_hash *seen;			/* the ids reached */
 } Discovery;
-
-#define DISCOVERY_ID_MAX	64
-
-/* Has the walk reached this resource before?  Marks it. */
-static bool
-discovery_seen(Discovery *d, Datum id)
-{
-	text	   *t = DatumGetTextPP(id);
-	char		key[DISCOVERY_ID_MAX + 1];
-	int			len = VARSIZE_ANY_EXHDR(t);
-	bool		found;
-
-	if (len > DISCOVERY_ID_MAX)
-		return true;			/* not an id rbac makes: not walked */
-	memset(key, 0, sizeof(key));
-	memcpy(key, VARDATA_ANY(t), len);
-	hash_search(d->seen, key, HASH_ENTER, &found);
-	return found;
-}
 
 static bool
 text_is(Datum d, const char *s, int len)
@@ -2529,13 +2531,28 @@ text_is(Datum d, const char *s, int len)
 static void
 discovery_reach(Discovery *d, Datum id, Datum org, Datum type, Datum ext)
 {
+	KeyRef		k = {NULL, NULL, -1, 0};
+	uint32		hash;
+	text	   *t;
+	bool		found;
+
 	if (id == (Datum) 0 || org == (Datum) 0 || type == (Datum) 0 || ext == (Datum) 0)
 		return;
-	if (!text_is(org, d->org, d->olen) || discovery_seen(d, id))
+	if (!text_is(org, d->org, d->olen))
 		return;
+	t = DatumGetTextPP(id);
+	k.b = VARDATA_ANY(t);
+	k.blen = VARSIZE_ANY_EXHDR(t);
+	hash = rbac_hash_slug(k.b, k.blen);
+	if (keytab_lookup_hash(d->seen, k, hash) != NULL)
+		return;
+	/* the queue keeps the copy the key points at */
+	t = DatumGetTextPCopy(id);
+	k.b = VARDATA_ANY(t);
+	keytab_insert_hash(d->seen, k, hash, &found);
+	d->queue = lappend(d->queue, t);
 	if (text_is(type, d->type, d->tlen))
 		d->found = lappend(d->found, DatumGetTextPCopy(ext));
-	d->queue = lappend(d->queue, DatumGetTextPCopy(id));
 }
 
 /* scan callback: a resource row (a root, or every one of the type) */
@@ -2616,14 +2633,10 @@ member_resources(const char *user, int ulen, const char *org, int olen,
 	RbacAssignments *a;
 	bool		temporary;
 	Discovery	d = {org, olen, type, tlen, NIL, NIL, NULL};
-	HASHCTL		ctl;
 
 	if (!m->found || !catalog.resources)
 		return NIL;
-	ctl.keysize = DISCOVERY_ID_MAX + 1;
-	ctl.entrysize = DISCOVERY_ID_MAX + 1;
-	ctl.hcxt = CurrentMemoryContext;
-	d.seen = hash_create("rbac discovery", 1024, &ctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	d.seen = keytab_create(CurrentMemoryContext, 1024, NULL);
 
 	/* the membership's own roles: every resource of the type */
 	if (roles_grant_on_type(m->roles, m->nroles, perm, plen, phash, type, tlen))

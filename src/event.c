@@ -56,6 +56,7 @@
  */
 #include "rbac.h"
 #include "memo.h"
+#include "keytab.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
@@ -87,7 +88,6 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
-#include "utils/hsearch.h"
 #include "utils/inval.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -132,14 +132,6 @@ static const KindInfo kinds[EK_COUNT] = {
 	{"role_assignment", "role_assignment", "id", "role_assignment_json", "role_assignment"},
 };
 
-/* longest key: ids are at most 42 characters, slugs at most 64 bytes */
-#define EVENT_KEY_MAX	128
-
-typedef struct EntryKey
-{
-	int			kind;
-	char		id[EVENT_KEY_MAX];
-} EntryKey;
 
 /* what an undo record restores */
 typedef struct EntryState
@@ -154,7 +146,9 @@ typedef struct EntryState
 
 typedef struct Entry
 {
-	EntryKey	key;			/* hash key: first */
+	int			kind;
+	char	   *id;				/* its key (NUL-terminated), which the set's key points at */
+	int			idlen;
 	EntryState	s;
 	dlist_node	node;			/* in order of first note */
 } Entry;
@@ -168,7 +162,7 @@ typedef struct Undo
 } Undo;
 
 /* the transaction's set (TopTransactionContext), NULL when empty */
-static HTAB *entries = NULL;
+static keytab_hash *entries = NULL;
 static dlist_head order;
 static int	npending = 0;
 static Undo *undo = NULL;
@@ -184,6 +178,15 @@ static Oid	json_fn[EK_COUNT];
 /* plans kept for the flush */
 static SPIPlanPtr copy_plan[EK_COUNT];
 static SPIPlanPtr insert_plan = NULL;
+
+/* The key of an object in the set: its kind's name and its key. */
+static inline KeyRef
+entry_key(int kind, const char *id, int len)
+{
+	KeyRef		k = {kinds[kind].name, id, (int) strlen(kinds[kind].name), len};
+
+	return k;
+}
 
 static void
 forget_all(void)
@@ -244,7 +247,7 @@ event_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 			if (u->made)
 			{
 				dlist_delete(&u->entry->node);
-				hash_search(entries, &u->entry->key, HASH_REMOVE, NULL);
+				keytab_delete(entries, entry_key(u->entry->kind, u->entry->id, u->entry->idlen));
 				continue;
 			}
 			u->entry->s = u->old;
@@ -299,6 +302,18 @@ become_owner(Oid *user, int *sec)
 						   SECURITY_RESTRICTED_OPERATION);
 }
 
+/* Run a read-only query of rbac's (SPI connected) as the owner of rbac.event. */
+static void
+owner_query(const char *sql)
+{
+	Oid			save_user;
+	int			save_sec;
+
+	become_owner(&save_user, &save_sec);
+	SPI_execute(sql, true, 0);
+	SetUserIdAndSecContext(save_user, save_sec);
+}
+
 /* Log the entry's state before a change, for an aborting subtransaction. */
 static void
 log_undo(Entry *e, bool made)
@@ -316,36 +331,29 @@ log_undo(Entry *e, bool made)
 static Entry *
 find_entry(int kind, const char *id, int len)
 {
-	EntryKey	key;
+	KeySlot    *slot;
 	Entry	   *e;
 	bool		found;
 
-	if (len >= EVENT_KEY_MAX)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("rbac: key \"%s\" is too long for an event",
-						rbac_quote_for_message(id, len))));
 	if (entries == NULL)
 	{
-		HASHCTL		ctl;
-
-		ctl.keysize = sizeof(EntryKey);
-		ctl.entrysize = sizeof(Entry);
-		ctl.hcxt = TopTransactionContext;
-		entries = hash_create("rbac events", 256, &ctl,
-							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		entries = keytab_create(TopTransactionContext, 256, NULL);
 		dlist_init(&order);
 	}
-	memset(&key, 0, sizeof(key));
-	key.kind = kind;
-	memcpy(key.id, id, len);
-	e = hash_search(entries, &key, HASH_ENTER, &found);
-	if (!found)
-	{
-		memset(&e->s, 0, sizeof(e->s));
-		dlist_push_tail(&order, &e->node);
-		log_undo(e, true);
-	}
+	slot = keytab_insert(entries, entry_key(kind, id, len), &found);
+	if (found)
+		return slot->entry;
+	e = MemoryContextAllocZero(TopTransactionContext, sizeof(Entry));
+	e->kind = kind;
+	e->id = MemoryContextAlloc(TopTransactionContext, len + 1);
+	memcpy(e->id, id, len);
+	e->id[len] = '\0';
+	e->idlen = len;
+	/* the set's key points at the entry's copy, not at the caller's bytes */
+	slot->key.b = e->id;
+	slot->entry = e;
+	dlist_push_tail(&order, &e->node);
+	log_undo(e, true);
 	return e;
 }
 
@@ -477,8 +485,6 @@ rbac_record_event(PG_FUNCTION_ARGS)
 	{
 		StringInfoData q;
 		Relation	rel = td->tg_relation;
-		Oid			save_user;
-		int			save_sec;
 
 		if (!TRIGGER_FIRED_BEFORE(td->tg_event))
 			elog(ERROR, "rbac.record_event() fires before TRUNCATE");
@@ -488,10 +494,8 @@ rbac_record_event(PG_FUNCTION_ARGS)
 						 quote_identifier(tg->tgargs[1]),
 						 quote_identifier(get_namespace_name(RelationGetNamespace(rel))),
 						 quote_identifier(RelationGetRelationName(rel)));
-		become_owner(&save_user, &save_sec);
 		SPI_connect();
-		SPI_execute(q.data, true, 0);
-		SetUserIdAndSecContext(save_user, save_sec);
+		owner_query(q.data);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			id = column_text(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &len);
@@ -602,18 +606,14 @@ rbac_capture_event(PG_FUNCTION_ARGS)
 	{
 		StringInfoData q;
 		const char *nsp = quote_identifier(get_namespace_name(RelationGetNamespace(rel)));
-		Oid			save_user;
-		int			save_sec;
 
 		initStringInfo(&q);
 		appendStringInfo(&q, "SELECT t.%s, %s.%s(t) FROM %s.%s t ORDER BY 1",
 						 quote_identifier(kinds[kind].key), nsp,
 						 quote_identifier(kinds[kind].json), nsp,
 						 quote_identifier(kinds[kind].table));
-		become_owner(&save_user, &save_sec);
 		SPI_connect();
-		SPI_execute(q.data, true, 0);
-		SetUserIdAndSecContext(save_user, save_sec);
+		owner_query(q.data);
 		for (uint64 i = 0; i < SPI_processed; i++)
 		{
 			bool		isnull;
@@ -656,13 +656,6 @@ decode_event_id(const char *s, int len, uint64 *ms, uint8 rnd[RBAC_ULID_RAND_LEN
 	if (len != 6 + RBAC_ULID_LEN || memcmp(s, "event_", 6) != 0)
 		return false;
 	return rbac_ulid_decode(s + 6, ms, rnd);
-}
-
-static uint64
-unix_ms(TimestampTz t)
-{
-	return (uint64) (t / 1000) +
-		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
 }
 
 static SPIPlanPtr
@@ -815,31 +808,6 @@ name_of(Oid role)
 	return CStringGetTextDatum(n ? n : psprintf("%u", role));
 }
 
-/* The owner of extension rbac, or InvalidOid. */
-static Oid
-extension_owner(void)
-{
-	Relation	rel;
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	Oid			owner = InvalidOid;
-	Oid			ext = get_extension_oid("rbac", true);
-
-	if (!OidIsValid(ext))
-		return InvalidOid;
-	rel = table_open(ExtensionRelationId, AccessShareLock);
-	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
-				ObjectIdGetDatum(ext));
-	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (HeapTupleIsValid(tup))
-		owner = ((Form_pg_extension) GETSTRUCT(tup))->extowner;
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
-	return owner;
-}
-
 /* Run an INSERT into rbac.event, with its guard open: how many rows. */
 static uint64
 write_event(SPIPlanPtr plan, Datum *values, const char *nulls)
@@ -980,7 +948,7 @@ flush(bool send)
 
 		/* the id: the clock, or one past the last id if that is later */
 		now = GetCurrentTimestamp();
-		ms = unix_ms(now);
+		ms = (uint64) rbac_unix_ms(now);
 		rbac_ulid_step(ms, &last_ms, last_rnd);
 		memcpy(id, "event_", 6);
 		rbac_ulid_encode(last_ms, last_rnd, id + 6);
@@ -993,22 +961,22 @@ flush(bool send)
 
 		/* the object as it is now, if it is there: created or updated */
 		cv[0] = CStringGetTextDatum(id);
-		cv[1] = CStringGetTextDatum(e->key.kind == EK_ROLE ? what :
-									psprintf("%s.%s", kinds[e->key.kind].event, what));
+		cv[1] = CStringGetTextDatum(e->kind == EK_ROLE ? what :
+									psprintf("%s.%s", kinds[e->kind].event, what));
 		cv[2] = TimestampTzGetDatum(now);
 		cv[3] = who[0];
 		cv[4] = who[1];
 		cv[5] = who[2];
 		cn[5] = e->s.principal ? ' ' : 'n';
-		cv[6] = CStringGetTextDatum(e->key.id);
-		if (write_event(copy_plan[e->key.kind], cv, cn) == 0)
+		cv[6] = CStringGetTextDatum(e->id);
+		if (write_event(copy_plan[e->kind], cv, cn) == 0)
 		{
 			/* gone: made and removed again (nothing happened), or deleted */
 			if (e->s.created || e->s.before == NULL)
 				continue;
 			data = e->s.before;
 			iv[0] = cv[0];
-			iv[1] = CStringGetTextDatum(event_name(e->key.kind, data, "deleted"));
+			iv[1] = CStringGetTextDatum(event_name(e->kind, data, "deleted"));
 			iv[2] = JsonbPGetDatum(data);
 			iv[3] = cv[2];
 			iv[4] = who[0];
@@ -1042,7 +1010,7 @@ may_write_events(void)
 
 	if (superuser())
 		return true;
-	owner = extension_owner();
+	owner = rbac_extension_owner(get_extension_oid("rbac", true));
 	return OidIsValid(owner) && has_privs_of_role(GetUserId(), owner);
 }
 
@@ -1082,9 +1050,7 @@ rbac_event_id_at(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("timestamp must be finite")));
-	ms = (int64) (t / 1000) + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
-	if (t < 0 && t % 1000 != 0)
-		ms--;
+	ms = rbac_unix_ms(t);
 	if (ms < 0)
 		ms = 0;
 	if (ms > (int64) 0xFFFFFFFFFFFF)

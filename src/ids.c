@@ -21,14 +21,18 @@ PG_FUNCTION_INFO_V1(rbac_new_id);
 static uint64 last_ms = 0;
 static uint8 last_rnd[RBAC_ULID_RAND_LEN];
 
-/* Milliseconds since the Unix epoch, from the server clock. */
-static uint64
-unix_ms_now(void)
+/*
+ * Milliseconds since the Unix epoch of a (finite) timestamp, rounded down;
+ * negative before 1970.
+ */
+int64
+rbac_unix_ms(TimestampTz t)
 {
-	TimestampTz now = GetCurrentTimestamp();
+	int64		ms = t / 1000;
 
-	return (uint64) (now / 1000) +
-		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+	if (t < 0 && t % 1000 != 0)
+		ms--;
+	return ms + (int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
 }
 
 /*
@@ -61,7 +65,7 @@ rbac_new_id(PG_FUNCTION_ARGS)
 	text	   *prefix = PG_GETARG_TEXT_PP(0);
 	const char *p = VARDATA_ANY(prefix);
 	int			plen = VARSIZE_ANY_EXHDR(prefix);
-	uint64		ms = unix_ms_now();
+	uint64		ms = (uint64) rbac_unix_ms(GetCurrentTimestamp());
 	char	   *out;
 
 	if (plen < 1 || plen > ID_PREFIX_MAX_LEN)

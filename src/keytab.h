@@ -12,8 +12,9 @@
  *	  never the bytes they point to.
  *
  *	  Used by the cache's role and membership entries (cache.c), by each
- *	  role's exact grants (cache.c) and by the call sites' answers per
- *	  organization (memo.c).
+ *	  role's exact grants (cache.c), by the call sites' answers per
+ *	  organization (memo.c), by discovery's set of the resources it reached
+ *	  (cache.c) and by a transaction's changed objects (event.c).
  *
  *-------------------------------------------------------------------------
  */

@@ -12,14 +12,18 @@
 
 #include "rbac_pure.h"
 
+#include "datatype/timestamp.h"
+
 /* longest organization id (SPEC 1.3) */
 #define RBAC_ORG_ID_MAX_LEN		128
 
 /* cache.c */
 extern void rbac_cache_init(void);
 extern Oid	rbac_extension_namespace(Oid extension);
+extern Oid	rbac_extension_owner(Oid extension);
 
 /* ids.c */
+extern int64 rbac_unix_ms(TimestampTz t);
 extern void rbac_ulid_step(uint64 now_ms, uint64 *last_ms, uint8 rnd[RBAC_ULID_RAND_LEN]);
 
 /* principal.c */
