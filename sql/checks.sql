@@ -288,6 +288,16 @@ FROM generate_series(1, 999) i;
 SELECT count(*) FILTER (WHERE rbac.role_has_permission('org-billing', 'billing:manage',
 		   'org_' || (i % 4))) AS granted
 FROM generate_series(1, 1000) i;
+-- many organizations at one call site: its table of answers grows (and
+-- stops keeping answers at 32,768 ids); ids of every length from 1 to 200
+-- bytes, some one byte away from org_1, which grants
+SELECT count(*) AS rows, count(DISTINCT o) AS ids, count(*) FILTER (WHERE granted) AS granted,
+	   count(*) FILTER (WHERE granted IS DISTINCT FROM (o = 'org_1')) AS wrong
+FROM (SELECT o, rbac.role_has_permission('org-billing', 'billing:manage', o) AS granted
+	  FROM (SELECT CASE WHEN i % 7 = 0 THEN 'org_1'
+						WHEN i % 7 = 1 THEN (ARRAY['org_', 'org_2', 'org_1 ', 'Org_1', 'org_11', 'rg_1'])[i % 6 + 1]
+						ELSE left(repeat(md5(i::text), 7), 1 + i % 200) END AS o
+			FROM generate_series(1, 60000) i) s) t;
 -- all three vary, against a plain SQL answer
 SELECT count(*) AS rows,
 	   count(*) FILTER (WHERE rbac.role_has_permission(r, p, o) IS NOT DISTINCT FROM

@@ -53,6 +53,32 @@ typedef struct KeySlot
 extern uint64 rbac_hash_seed;
 
 static inline uint32
+rbac_load32(const char *p)
+{
+	uint32		v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * The last 1 to 7 bytes of a string as one word, the value memcpy() into a
+ * zeroed uint64 gives on a little-endian machine, from at most three loads:
+ * memcpy() of a variable length stores the bytes one at a time, and the
+ * word read right after them waits for the stores (on the per-row path).
+ */
+static inline uint64
+rbac_tail_word(const char *s, int len)
+{
+	if (len >= 4)
+		return (uint64) rbac_load32(s) |
+			((uint64) rbac_load32(s + len - 4) << ((len - 4) * 8));
+	return (uint64) (uint8) s[0] |
+		((uint64) (uint8) s[len >> 1] << ((len >> 1) * 8)) |
+		((uint64) (uint8) s[len - 1] << ((len - 1) * 8));
+}
+
+static inline uint32
 rbac_hash_bytes_keyed(const char *s, int len, uint64 key)
 {
 	uint64		h = (UINT64CONST(0x9E3779B97F4A7C15) ^ key) ^ (uint64) len;
@@ -69,9 +95,8 @@ rbac_hash_bytes_keyed(const char *s, int len, uint64 key)
 	}
 	if (len > 0)
 	{
-		uint64		w = 0;
+		uint64		w = rbac_tail_word(s, len);
 
-		memcpy(&w, s, len);
 		h = (h ^ w) * UINT64CONST(0x94D049BB133111EB);
 		h ^= h >> 29;
 	}
@@ -109,7 +134,7 @@ rbac_hash_slug(const char *s, int len)
 	return rbac_hash_pair(NULL, -1, s, len);
 }
 
-/* Are these len bytes equal?  Short strings without a call to memcmp. */
+/* Are these len bytes equal?  Up to 16 bytes without a call to memcmp. */
 static inline bool
 rbac_bytes_equal(const char *a, const char *b, int len)
 {
@@ -125,6 +150,16 @@ rbac_bytes_equal(const char *a, const char *b, int len)
 		memcpy(&u, a + len - 8, 8);
 		memcpy(&v, b + len - 8, 8);
 		return x == y && u == v;
+	}
+	if (len >= 4 && len < 8)
+		return rbac_load32(a) == rbac_load32(b) &&
+			rbac_load32(a + len - 4) == rbac_load32(b + len - 4);
+	if (len < 4)
+	{
+		for (int i = 0; i < len; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
 	}
 	return memcmp(a, b, len) == 0;
 }

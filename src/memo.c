@@ -2,7 +2,7 @@
  *
  * memo.c
  *	  A call site's answers per organization: an open-addressing table
- *	  kept in fn_extra for the checks whose policy takes the organization
+ *	  (memo.h) kept in fn_extra for the checks whose policy takes the organization
  *	  from the row (role_has_permission, user_has_permission and
  *	  has_permission with an organization).  Such a policy asks about the
  *	  same role, user or principal and the same permission for many
@@ -23,6 +23,8 @@
 #define ORG_ANSWERS_MAX		32768
 /* and ids of at most this many bytes */
 #define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4)
+/* slots of a new table (a power of two) */
+#define ORG_SLOTS_MIN		64
 /*
  * Compile a permission query into prog (allocated in cxt when NULL), or
  * raise 42601 naming the character where the problem is: a malformed
@@ -109,37 +111,70 @@ void
 rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 					const char *org, int olen, uint32 hash, bool result)
 {
-	OrgRef		k = {org, olen};
-	OrgSlot    *s;
-	bool		found;
+	uint32		i;
 
 	if (olen > ORG_ID_MAX || generation != rbac_generation ||
-		t->generation != generation ||
-		(t->tab != NULL && t->tab->members >= ORG_ANSWERS_MAX))
+		t->generation != generation || t->members >= ORG_ANSWERS_MAX)
 		return;
 	if (t->cxt == NULL)
 		t->cxt = AllocSetContextCreate(parent, "rbac answers per organization",
 									   ALLOCSET_SMALL_SIZES);
-	if (t->tab == NULL)
-		t->tab = orgtab_create(t->cxt, 64, NULL);
-	s = orgtab_insert_hash(t->tab, k, hash, &found);
-	if (!found)
+	if (t->slots == NULL)
 	{
-		/* the slot got the caller's pointer: keep the bytes */
-		if (olen <= ORG_INLINE)
-		{
-			memcpy(s->inl, org, olen);
-			s->key.p = NULL;
-		}
-		else
-		{
-			char	   *copy = MemoryContextAlloc(t->cxt, olen);
+		t->mask = ORG_SLOTS_MIN - 1;
+		t->slots = MemoryContextAllocZero(t->cxt, ORG_SLOTS_MIN * sizeof(OrgSlot));
+		t->members = 0;
+		t->arena_cap = 1024;
+		t->arena = MemoryContextAlloc(t->cxt, t->arena_cap);
+		t->arena_used = 0;
+	}
+	for (i = hash & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
+	{
+		OrgSlot    *s = &t->slots[i];
 
-			memcpy(copy, org, olen);
-			s->key.p = copy;
+		if (s->hash == hash && s->len == olen &&
+			rbac_bytes_equal(t->arena + s->off, org, olen))
+		{
+			s->result = result;
+			return;
 		}
 	}
-	s->result = result;
+	/* a new id: keep the table at most half full */
+	if ((t->members + 1) * 2 > t->mask + 1)
+	{
+		uint32		nslots = (t->mask + 1) * 2;
+		OrgSlot    *old = t->slots;
+		OrgSlot    *slots = MemoryContextAllocZero(t->cxt, nslots * sizeof(OrgSlot));
+
+		for (uint32 j = 0; j <= t->mask; j++)
+		{
+			uint32		k;
+
+			if (!old[j].used)
+				continue;
+			for (k = old[j].hash & (nslots - 1); slots[k].used; k = (k + 1) & (nslots - 1))
+				;
+			slots[k] = old[j];
+		}
+		pfree(old);
+		t->slots = slots;
+		t->mask = nslots - 1;
+		for (i = hash & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
+			;
+	}
+	if (t->arena_used + olen > t->arena_cap)
+	{
+		t->arena_cap = Max(t->arena_cap * 2, t->arena_used + olen);
+		t->arena = repalloc(t->arena, t->arena_cap);
+	}
+	memcpy(t->arena + t->arena_used, org, olen);
+	t->slots[i].hash = hash;
+	t->slots[i].off = t->arena_used;
+	t->slots[i].len = (uint16) olen;
+	t->slots[i].used = true;
+	t->slots[i].result = result;
+	t->arena_used += olen;
+	t->members++;
 }
 
 /*

@@ -90,60 +90,38 @@ rbac_snap_is(const RbacSnapId *id)
 
 #include "fmgr.h"
 
-/* ids up to this many bytes are kept in the slot itself */
-#define ORG_INLINE			32
-
-/* An organization id: in a lookup, the caller's bytes. */
-typedef struct OrgRef
-{
-	const char *p;				/* in a slot: the arena's copy, if not inline */
-	int			len;
-} OrgRef;
-
-/* A slot: the id (inline when short), its hash and the answer. */
+/*
+ * A slot of a call site's table of answers: the id's hash, where its bytes
+ * are in the table's arena, and the answer.  Twelve bytes, so that a table
+ * of a few thousand ids stays in the first-level cache: a policy looks one
+ * up on every row.
+ */
 typedef struct OrgSlot
 {
-	OrgRef		key;			/* first: SH_EQUAL finds the slot from it */
 	uint32		hash;
-	char		status;
+	uint32		off;			/* of the id's bytes in the arena */
+	uint16		len;
+	bool		used;
 	bool		result;
-	char		inl[ORG_INLINE];
 } OrgSlot;
-
-/* Is the slot whose key this is for the id looked up? */
-static inline bool
-org_equal(const OrgRef *slotkey, const OrgRef *k)
-{
-	const OrgSlot *slot = (const OrgSlot *) slotkey;
-
-	return slotkey->len == k->len &&
-		rbac_bytes_equal(slotkey->len <= ORG_INLINE ? slot->inl : slotkey->p, k->p, k->len);
-}
-
-#define SH_PREFIX orgtab
-#define SH_ELEMENT_TYPE OrgSlot
-#define SH_KEY_TYPE OrgRef
-#define SH_KEY key
-#define SH_HASH_KEY(tb, k) rbac_hash_slug((k).p, (k).len)
-#define SH_EQUAL(tb, x, y) org_equal(&(x), &(y))
-#define SH_STORE_HASH
-#define SH_GET_HASH(tb, e) ((e)->hash)
-#define SH_SCOPE static inline
-#define SH_DECLARE
-#define SH_DEFINE
-#include "lib/simplehash.h"
 
 /*
  * The answers of one call site for its fixed role (or user, or principal)
- * and permission, per organization, valid while the cache generation is
- * "generation": a simplehash table (memo.c) whose slots hold short ids
- * inline, so that a lookup touches one cache line; table and longer ids in
- * the memo's own memory context.
+ * and permission, per organization (or per external id), valid while the
+ * cache generation is "generation" and the snapshot "snap": open
+ * addressing with linear probing, at most half full, never a deletion
+ * (the table is emptied at once), the ids' bytes in one arena; all of it
+ * in the memo's own memory context.
  */
 typedef struct OrgAnswers
 {
 	MemoryContext cxt;			/* NULL until the first answer is kept */
-	orgtab_hash *tab;			/* NULL while empty */
+	OrgSlot    *slots;			/* NULL while empty */
+	uint32		mask;			/* number of slots - 1 */
+	uint32		members;
+	char	   *arena;
+	uint32		arena_used;
+	uint32		arena_cap;
 	uint64		generation;		/* 0: to be emptied before use */
 	RbacSnapId	snap;			/* and the snapshot of the answers */
 } OrgAnswers;
@@ -211,27 +189,35 @@ static inline bool
 rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 					bool *result)
 {
-	OrgRef		k = {org, olen};
-	OrgSlot    *s;
+	uint32		h;
 
 	if (t->generation != rbac_generation || !rbac_snap_is(&t->snap))
 	{
-		if (t->tab != NULL)
+		if (t->slots != NULL)
 		{
 			MemoryContextReset(t->cxt);
-			t->tab = NULL;
+			t->slots = NULL;
+			t->arena = NULL;
 		}
 		t->generation = rbac_generation;
 		rbac_snap_id(&t->snap);
 	}
-	*hash = rbac_hash_slug(org, olen);
-	if (t->tab == NULL)
+	*hash = h = rbac_hash_slug(org, olen);
+	if (t->slots == NULL)
 		return false;
-	s = orgtab_lookup_hash(t->tab, k, *hash);
-	if (s == NULL)
-		return false;
-	*result = s->result;
-	return true;
+	for (uint32 i = h & t->mask;; i = (i + 1) & t->mask)
+	{
+		const OrgSlot *s = &t->slots[i];
+
+		if (!s->used)
+			return false;
+		if (s->hash == h && s->len == olen &&
+			rbac_bytes_equal(t->arena + s->off, org, olen))
+		{
+			*result = s->result;
+			return true;
+		}
+	}
 }
 
 #endif							/* RBAC_MEMO_H */
