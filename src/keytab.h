@@ -134,7 +134,7 @@ rbac_hash_slug(const char *s, int len)
 	return rbac_hash_pair(NULL, -1, s, len);
 }
 
-/* Are these len bytes equal?  Up to 16 bytes without a call to memcmp. */
+/* Are these len bytes equal?  Up to 64 bytes without a call to memcmp. */
 static inline bool
 rbac_bytes_equal(const char *a, const char *b, int len)
 {
@@ -160,6 +160,28 @@ rbac_bytes_equal(const char *a, const char *b, int len)
 			if (a[i] != b[i])
 				return false;
 		return true;
+	}
+	if (len <= 64)
+	{
+		/* 8-byte words, the last one overlapping */
+		for (int i = 0; i < len - 8; i += 8)
+		{
+			uint64		x,
+						y;
+
+			memcpy(&x, a + i, 8);
+			memcpy(&y, b + i, 8);
+			if (x != y)
+				return false;
+		}
+		{
+			uint64		x,
+						y;
+
+			memcpy(&x, a + len - 8, 8);
+			memcpy(&y, b + len - 8, 8);
+			return x == y;
+		}
 	}
 	return memcmp(a, b, len) == 0;
 }

@@ -107,11 +107,20 @@ memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int len)
  * generation "generation" (taken before computing it): unless the catalog
  * changed meanwhile, the id is too long, or the table is full.
  */
+static void
+org_slots_alloc(OrgAnswers *t, uint32 nslots)
+{
+	t->slots_mem = MemoryContextAllocZero(t->cxt, nslots * sizeof(OrgSlot) + PG_CACHE_LINE_SIZE);
+	t->slots = (OrgSlot *) TYPEALIGN(PG_CACHE_LINE_SIZE, t->slots_mem);
+	t->mask = nslots - 1;
+}
+
 void
 rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 					const char *org, int olen, uint32 hash, bool result)
 {
 	uint32		i;
+	OrgSlot    *s;
 
 	if (olen > ORG_ID_MAX || generation != rbac_generation ||
 		t->generation != generation || t->members >= ORG_ANSWERS_MAX)
@@ -121,19 +130,16 @@ rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 									   ALLOCSET_SMALL_SIZES);
 	if (t->slots == NULL)
 	{
-		t->mask = ORG_SLOTS_MIN - 1;
-		t->slots = MemoryContextAllocZero(t->cxt, ORG_SLOTS_MIN * sizeof(OrgSlot));
+		org_slots_alloc(t, ORG_SLOTS_MIN);
 		t->members = 0;
-		t->arena_cap = 1024;
-		t->arena = MemoryContextAlloc(t->cxt, t->arena_cap);
-		t->arena_used = 0;
+		t->arena = NULL;
+		t->arena_used = t->arena_cap = 0;
 	}
 	for (i = hash & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
 	{
-		OrgSlot    *s = &t->slots[i];
-
+		s = &t->slots[i];
 		if (s->hash == hash && s->len == olen &&
-			rbac_bytes_equal(t->arena + s->off, org, olen))
+			rbac_bytes_equal(org_slot_id(t, s), org, olen))
 		{
 			s->result = result;
 			return;
@@ -142,38 +148,50 @@ rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 	/* a new id: keep the table at most half full */
 	if ((t->members + 1) * 2 > t->mask + 1)
 	{
-		uint32		nslots = (t->mask + 1) * 2;
 		OrgSlot    *old = t->slots;
-		OrgSlot    *slots = MemoryContextAllocZero(t->cxt, nslots * sizeof(OrgSlot));
+		void	   *old_mem = t->slots_mem;
+		uint32		old_n = t->mask + 1;
 
-		for (uint32 j = 0; j <= t->mask; j++)
+		org_slots_alloc(t, old_n * 2);
+		for (uint32 j = 0; j < old_n; j++)
 		{
 			uint32		k;
 
 			if (!old[j].used)
 				continue;
-			for (k = old[j].hash & (nslots - 1); slots[k].used; k = (k + 1) & (nslots - 1))
+			for (k = old[j].hash & t->mask; t->slots[k].used; k = (k + 1) & t->mask)
 				;
-			slots[k] = old[j];
+			t->slots[k] = old[j];
 		}
-		pfree(old);
-		t->slots = slots;
-		t->mask = nslots - 1;
+		pfree(old_mem);
 		for (i = hash & t->mask; t->slots[i].used; i = (i + 1) & t->mask)
 			;
 	}
-	if (t->arena_used + olen > t->arena_cap)
+	s = &t->slots[i];
+	if (olen <= ORG_INLINE)
+		memcpy(s->inl, org, olen);
+	else
 	{
-		t->arena_cap = Max(t->arena_cap * 2, t->arena_used + olen);
-		t->arena = repalloc(t->arena, t->arena_cap);
+		uint32		off = t->arena_used;
+
+		if (t->arena == NULL)
+		{
+			t->arena_cap = Max(1024, olen);
+			t->arena = MemoryContextAlloc(t->cxt, t->arena_cap);
+		}
+		else if (t->arena_used + olen > t->arena_cap)
+		{
+			t->arena_cap = Max(t->arena_cap * 2, t->arena_used + olen);
+			t->arena = repalloc(t->arena, t->arena_cap);
+		}
+		memcpy(t->arena + off, org, olen);
+		memcpy(s->inl, &off, sizeof(off));
+		t->arena_used += olen;
 	}
-	memcpy(t->arena + t->arena_used, org, olen);
-	t->slots[i].hash = hash;
-	t->slots[i].off = t->arena_used;
-	t->slots[i].len = (uint16) olen;
-	t->slots[i].used = true;
-	t->slots[i].result = result;
-	t->arena_used += olen;
+	s->hash = hash;
+	s->len = (uint16) olen;
+	s->used = true;
+	s->result = result;
 	t->members++;
 }
 

@@ -90,19 +90,24 @@ rbac_snap_is(const RbacSnapId *id)
 
 #include "fmgr.h"
 
+/* ids up to this many bytes are kept in the slot itself */
+#define ORG_INLINE			56
+
 /*
- * A slot of a call site's table of answers: the id's hash, where its bytes
- * are in the table's arena, and the answer.  Twelve bytes, so that a table
- * of a few thousand ids stays in the first-level cache: a policy looks one
- * up on every row.
+ * A slot of a call site's table of answers: the id's hash and length, the
+ * answer, and the id itself (a longer one: its offset in the table's
+ * arena, in the first bytes of inl).  One cache line, and the table is
+ * aligned to them: a policy looks an id up on every row, and a scan
+ * evicts the table from the first-level cache between rows, so a lookup
+ * costs one line from the next level.
  */
 typedef struct OrgSlot
 {
 	uint32		hash;
-	uint32		off;			/* of the id's bytes in the arena */
 	uint16		len;
 	bool		used;
 	bool		result;
+	char		inl[ORG_INLINE];
 } OrgSlot;
 
 /*
@@ -110,21 +115,34 @@ typedef struct OrgSlot
  * and permission, per organization (or per external id), valid while the
  * cache generation is "generation" and the snapshot "snap": open
  * addressing with linear probing, at most half full, never a deletion
- * (the table is emptied at once), the ids' bytes in one arena; all of it
- * in the memo's own memory context.
+ * (the table is emptied at once); all of it in the memo's own memory
+ * context.
  */
 typedef struct OrgAnswers
 {
 	MemoryContext cxt;			/* NULL until the first answer is kept */
-	OrgSlot    *slots;			/* NULL while empty */
+	OrgSlot    *slots;			/* NULL while empty; aligned */
+	void	   *slots_mem;		/* what was allocated for them */
 	uint32		mask;			/* number of slots - 1 */
 	uint32		members;
-	char	   *arena;
+	char	   *arena;			/* the ids longer than ORG_INLINE */
 	uint32		arena_used;
 	uint32		arena_cap;
 	uint64		generation;		/* 0: to be emptied before use */
 	RbacSnapId	snap;			/* and the snapshot of the answers */
 } OrgAnswers;
+
+/* The bytes of a slot's id. */
+static inline const char *
+org_slot_id(const OrgAnswers *t, const OrgSlot *s)
+{
+	uint32		off;
+
+	if (s->len <= ORG_INLINE)
+		return s->inl;
+	memcpy(&off, s->inl, sizeof(off));
+	return t->arena + off;
+}
 
 /*
  * One remembered argument of a call site: a copy of its bytes, or of NULL.
@@ -189,20 +207,26 @@ static inline bool
 rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 					bool *result)
 {
-	uint32		h;
+	uint32		h = rbac_hash_slug(org, olen);
 
+	/* the slot's line comes while the snapshot is compared */
+#if defined(__GNUC__) || defined(__clang__)
+	if (t->slots != NULL)
+		__builtin_prefetch(&t->slots[h & t->mask]);
+#endif
 	if (t->generation != rbac_generation || !rbac_snap_is(&t->snap))
 	{
 		if (t->slots != NULL)
 		{
 			MemoryContextReset(t->cxt);
 			t->slots = NULL;
+			t->slots_mem = NULL;
 			t->arena = NULL;
 		}
 		t->generation = rbac_generation;
 		rbac_snap_id(&t->snap);
 	}
-	*hash = h = rbac_hash_slug(org, olen);
+	*hash = h;
 	if (t->slots == NULL)
 		return false;
 	for (uint32 i = h & t->mask;; i = (i + 1) & t->mask)
@@ -212,7 +236,7 @@ rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 		if (!s->used)
 			return false;
 		if (s->hash == h && s->len == olen &&
-			rbac_bytes_equal(t->arena + s->off, org, olen))
+			rbac_bytes_equal(org_slot_id(t, s), org, olen))
 		{
 			*result = s->result;
 			return true;
