@@ -34,7 +34,7 @@ REGRESS = slugs ids permissions roles organization_roles priority json checks rl
 REGRESS_OPTS = --outputdir=build/regress --encoding=UTF8
 
 ISOLATION = cache_visibility membership_visibility concurrency membership_rules targeted_eviction \
-	reindex_concurrently statement_state resource_rules resource_eviction snapshot_edges events_cursor
+	reindex_concurrently statement_state resource_rules resource_eviction snapshot_edges events_cursor parallel_snapshot
 ISOLATION_OPTS = --inputdir=$(srcdir)/test/isolation --outputdir=build/isolation
 
 TAP_TESTS = 1

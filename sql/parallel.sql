@@ -59,3 +59,56 @@ SELECT :p1 = :s1 AND :p2 = :s2 AND :p3 = :s3 AND :p4 = :s4 AS parallel_equals_se
 
 RESET ALL;
 DROP TABLE parallel_docs;
+
+--
+-- Checks on a resource in parallel workers (SPEC 7): a worker reads its
+-- cache under the leader's snapshot and keeps answers per external id, so
+-- it must see what that snapshot sees: the leader's own uncommitted
+-- changes, and not those rolled back.
+--
+SELECT count(*) FROM (
+	SELECT rbac.create_resource_type('project', 'Project'),
+		   rbac.create_resource_type('folder', 'Folder', NULL, '{project}'),
+		   rbac.create_permission('folder:read', 'Read folders', NULL, 'folder'),
+		   rbac.create_role('project-reader', 'Project reader', NULL, 'project')) s;
+SELECT count(*) FROM rbac.set_role_permissions('project-reader', '{folder:read}');
+SELECT count(*) FROM (
+	SELECT rbac.create_resource('org_1', 'project', 'p' || p, 'P' || p) FROM generate_series(0, 9) p) s;
+SELECT count(*) FROM (
+	SELECT rbac.create_resource('org_1', 'folder', 'f' || f, 'F' || f, NULL, 'project', 'p' || (f % 10))
+	FROM generate_series(0, 199) f) s;
+SELECT count(*) FROM rbac.assign_role('user_1', 'org_1', 'project-reader', 'project', 'p1');
+CREATE TABLE parallel_files AS
+SELECT i, 'f' || (i % 250) AS folder FROM generate_series(1, 300000) i;	-- f200 .. f249: unknown
+ANALYZE parallel_files;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET rbac.user_id = 'user_1';
+SET rbac.organization_id = 'org_1';
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM parallel_files WHERE rbac.has_permission('folder:read', 'folder', folder);
+-- p1's folders are f1, f11, .. f191: 20 of 250, 24,000 rows
+SELECT count(*) AS has_permission FROM parallel_files
+WHERE rbac.has_permission('folder:read', 'folder', folder);
+SELECT count(*) AS user_has_permission FROM parallel_files
+WHERE rbac.user_has_permission('user_1', 'org_1', 'folder:read', 'folder', folder);
+-- the leader's own change, uncommitted, then rolled back: p2's folders too
+BEGIN;
+SELECT count(*) FROM rbac.assign_role('user_1', 'org_1', 'project-reader', 'project', 'p2');
+EXPLAIN (COSTS OFF)
+SELECT count(*) FROM parallel_files WHERE rbac.has_permission('folder:read', 'folder', folder);
+SELECT count(*) AS with_p2 FROM parallel_files
+WHERE rbac.has_permission('folder:read', 'folder', folder);
+SELECT count(*) FROM rbac.update_resource('org_1', 'folder', 'f3', parent_type_slug => 'project', parent_external_id => 'p1');
+SELECT count(*) AS f3_moved_under_p1 FROM parallel_files
+WHERE rbac.has_permission('folder:read', 'folder', folder);
+ROLLBACK;
+SELECT count(*) AS after_rollback FROM parallel_files
+WHERE rbac.has_permission('folder:read', 'folder', folder);
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS serial FROM parallel_files
+WHERE rbac.has_permission('folder:read', 'folder', folder);
+RESET ALL;
+DROP TABLE parallel_files;

@@ -571,6 +571,10 @@ typedef struct SnapKey
 	RbacSnapId	id;
 } SnapKey;
 
+/* In a parallel worker: the snapshot its shared entries were read under. */
+static SnapKey worker_snap;
+static bool worker_snap_set = false;
+
 /* The last snapshot judged by snapshot_epoch(), and the verdict. */
 static struct
 {
@@ -987,6 +991,24 @@ snapshot_epoch(const SnapKey *k)
 {
 	uint64		sees = 0;
 
+	/*
+	 * A parallel worker: a fresh backend whose cache holds, since its first
+	 * lookup, only what it read under the first snapshot it was asked under
+	 * (the leader's, restored: a worker takes no snapshot of its own).  That
+	 * snapshot may use every shared entry; any other (the catalog snapshot
+	 * included) sees none of them and reads into the overlay, as a snapshot
+	 * older than every reference does in the leader.  Without this a worker
+	 * read every entry into the overlay and its call sites kept no answers.
+	 */
+	if (IsParallelWorker())
+	{
+		if (!worker_snap_set)
+		{
+			worker_snap = *k;
+			worker_snap_set = true;
+		}
+		return snap_key_equal(&worker_snap, k) && k->snap != NULL ? epoch : 0;
+	}
 	if (k->snap == NULL)
 		return epoch;
 	if (verdict.epoch == epoch && snap_key_equal(&verdict.key, k))
