@@ -6,9 +6,13 @@
 # test/bench/run.sh.
 #   BENCH_ONLY=re    only the variants whose name matches (small catalog)
 #   BENCH_RESOURCES=0  without the checks on a resource (res_*.sql)
+#   BENCH_RES_ROUNDS=n rounds of the checks on a resource (default 9)
 set -euo pipefail
 cd "$(dirname "$0")"
 rounds=${BENCH_ROUNDS:-5}
+# the checks on a resource: a round is a few seconds, and the own costs
+# (line - floor, tens of ns) want more of them than the other lines
+res_rounds=${BENCH_RES_ROUNDS:-9}
 only=${BENCH_ONLY:-.}
 out=${BENCH_OUT:-$(mktemp -d)}
 export BENCH_OUT=$out
@@ -58,11 +62,11 @@ if [ "${BENCH_RESOURCES:-1}" != 0 ]; then
 		fi
 		echo "$db|$((t1 - t0))|$(( $(date +%s) - t1 ))" >> "$out/results-res-setup.txt"
 	done
-	echo "timing the checks on a resource: $rounds interleaved rounds ..."
+	echo "timing the checks on a resource: $res_rounds interleaved rounds ..."
 	# at 10k resources the rbac lines and their floors, at 1M all
-	$psql -d bench_res10k -At -v rounds="$rounds" -v only='^(rbac_res_(ws|folder|org_role|discovery_in_.*)|floor_.*|res_.*)$' -f res_measure.sql \
+	$psql -d bench_res10k -At -v rounds="$res_rounds" -v only='^(rbac_res_(ws|ws_parallel|folder|org_role|discovery_in_.*)|floor_.*|res_.*)$' -f res_measure.sql \
 		| grep -E '^[0-9]+\|' > "$out/results-res10k.txt"
-	$psql -d bench_res -At -v rounds="$rounds" -v only='.' -f res_measure.sql \
+	$psql -d bench_res -At -v rounds="$res_rounds" -v only='.' -f res_measure.sql \
 		| grep -E '^[0-9]+\|' > "$out/results-res1m.txt"
 fi
 cp report.sql variants.tsv res_report.sql res_variants.tsv events_report.sql "$out/"
