@@ -29,7 +29,7 @@ DATA = rbac--1.0.sql rbac--1.0--1.1.sql
 PGFILEDESC = "rbac - role-based access control"
 
 REGRESS = slugs ids permissions roles organization_roles priority json checks rls \
-	memberships principal privileges hostile parallel trust json_mutators resources resource_checks resource_rls \
+	memberships principal privileges hostile parallel trust json_mutators resources resource_checks resource_rls resource_bound \
 	queries memo_snapshot explain priority_order events config
 REGRESS_OPTS = --outputdir=build/regress --encoding=UTF8
 

@@ -1506,7 +1506,7 @@ RETURNS record
 AS 'MODULE_PATHNAME', 'rbac_cache_statistics'
 LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION rbac.cache_statistics() IS
-'this backend''s cache of the catalog since the backend started: entries read from the catalog (loads), entries evicted because their rows changed, full resets, invalidation messages processed, and the entries it holds now';
+'this backend''s cache of the catalog since the backend started: entries read from the catalog (loads), entries evicted because their rows changed, resets (the whole cache, or its resources alone past 65,536 of them), invalidation messages processed, and the entries it holds now';
 
 ALTER TABLE rbac.role_order REPLICA IDENTITY FULL;
 ALTER TABLE rbac.default_role REPLICA IDENTITY FULL;

@@ -243,8 +243,10 @@ typedef struct RbacPermType
 	char		key[FLEXIBLE_ARRAY_MEMBER]; /* the slug */
 } RbacPermType;
 
-/* more entries than this and the cache starts over */
+/* more entries than this (roles, memberships, permissions' types) and the cache starts over */
 #define RBAC_CACHE_MAX_ENTRIES	65536
+/* more resources than this and the resources alone start over */
+#define RBAC_RESOURCE_MAX_ENTRIES	65536
 /* grants above this count get a hash index */
 #define RBAC_EXACT_LINEAR_MAX	8
 /* buckets of signatures with the epoch of their last message */
@@ -608,14 +610,17 @@ static keytab_hash *overlay_members;
 static keytab_hash *overlay_resources;
 static keytab_hash *overlay_permtypes;
 
-/* every entry held now */
+/*
+ * The entries held now, but for the resources: a policy over a table of
+ * many folders must not throw the memberships and roles away with them.
+ */
 static inline int
 cache_entries(void)
 {
 	return shared_roles->members + shared_members->members +
-		shared_resources->members + shared_permtypes->members +
+		shared_permtypes->members +
 		overlay_roles->members + overlay_members->members +
-		overlay_resources->members + overlay_permtypes->members;
+		overlay_permtypes->members;
 }
 
 /* For rbac.cache_statistics() and the tests. */
@@ -1206,6 +1211,23 @@ cache_reset(void)
 	rbac_generation++;
 }
 
+/*
+ * Forget every shared resource (their chains): nothing else points at
+ * them, and the answers the call sites keep stay true.
+ */
+static void
+resources_empty(void)
+{
+	keytab_iterator it;
+	KeySlot    *s;
+
+	keytab_start_iterate(shared_resources, &it);
+	while ((s = keytab_iterate(shared_resources, &it)) != NULL)
+		free_resource(s->entry);
+	keytab_reset(shared_resources);
+	stats.resets++;
+}
+
 /* Empty the overlay (memberships first: they point to roles). */
 static void
 overlay_empty(void)
@@ -1403,8 +1425,17 @@ cache_enter(void)
 		return false;
 	if (cache_cxt == NULL || pending_full || cache_entries() >= RBAC_CACHE_MAX_ENTRIES)
 		cache_reset();
-	else if (npending > 0)
-		apply_pending();
+	else
+	{
+		if (npending > 0)
+			apply_pending();
+		if (shared_resources->members + overlay_resources->members >= RBAC_RESOURCE_MAX_ENTRIES)
+		{
+			if (overlay_resources->members > 0)
+				overlay_empty();
+			resources_empty();
+		}
+	}
 	if (!snap_key_equal(&overlay_key, &key) &&
 		(overlay_roles->members > 0 || overlay_members->members > 0 ||
 		 overlay_resources->members > 0 || overlay_permtypes->members > 0))
@@ -2513,7 +2544,7 @@ rbac_cache_statistics(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("function returning record called in context that cannot accept type record")));
 	if (cache_cxt != NULL)
-		entries = cache_entries();
+		entries = cache_entries() + shared_resources->members + overlay_resources->members;
 	values[0] = Int64GetDatum(stats.loads);
 	values[1] = Int64GetDatum(stats.evictions);
 	values[2] = Int64GetDatum(stats.resets);
