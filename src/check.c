@@ -216,7 +216,7 @@ role_has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 {
 	text	   *role = PG_GETARG_TEXT_PP(0);
 	text	   *perm = PG_GETARG_TEXT_PP(1);
-	text	   *org = with_org ? PG_GETARG_TEXT_PP(2) : NULL;
+	text	   *org = with_org ? rbac_getarg_text_pp(fcinfo, 2) : NULL;
 	const char *rs = VARDATA_ANY(role);
 	int			rlen = VARSIZE_ANY_EXHDR(role);
 	const char *ps = VARDATA_ANY(perm);
@@ -341,7 +341,7 @@ roles_have_permission(FunctionCallInfo fcinfo, bool with_org)
 {
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
 	text	   *perm = PG_GETARG_TEXT_PP(1);
-	text	   *org = with_org ? PG_GETARG_TEXT_PP(2) : NULL;
+	text	   *org = with_org ? rbac_getarg_text_pp(fcinfo, 2) : NULL;
 	const char *as = (const char *) arr;
 	int			alen = VARSIZE(arr);
 	const char *ps = VARDATA_ANY(perm);
@@ -417,7 +417,7 @@ user_has_permission(FunctionCallInfo fcinfo, bool is_query)
 {
 	static const int argno[MEMO_NARGS] = {0, 2, 1};	/* user, permission, org */
 	CheckMemo  *m = get_memo(fcinfo, MEMO_NARGS, argno);
-	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *org = rbac_getarg_text_pp(fcinfo, 1);
 	const char *os = VARDATA_ANY(org);
 	int			olen = VARSIZE_ANY_EXHDR(org);
 	text	   *user;
@@ -499,7 +499,7 @@ Datum
 rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 {
 	ResourceMemo *m = (ResourceMemo *) fcinfo->flinfo->fn_extra;
-	text	   *ext = PG_GETARG_TEXT_PP(4);
+	text	   *ext = rbac_getarg_text_pp(fcinfo, 4);
 	const char *es = VARDATA_ANY(ext);
 	int			elen = VARSIZE_ANY_EXHDR(ext);
 	const char *s[4];
@@ -667,7 +667,7 @@ rbac_resources_with_permission(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	text	   *user = PG_GETARG_TEXT_PP(0);
-	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *org = rbac_getarg_text_pp(fcinfo, 1);
 	text	   *perm = PG_GETARG_TEXT_PP(2);
 	text	   *type = PG_GETARG_TEXT_PP(3);
 	List	   *found;

@@ -14,6 +14,7 @@
 
 #include "access/transam.h"
 #include "storage/proc.h"
+#include "fmgr.h"
 #include "utils/snapmgr.h"
 
 /*
@@ -88,7 +89,20 @@ rbac_snap_is(const RbacSnapId *id)
 	return rbac_snap_id_equal(&now, id);
 }
 
-#include "fmgr.h"
+/*
+ * PG_GETARG_TEXT_PP without the call for what it leaves as it is (a value
+ * in the row, short or not compressed): the argument a policy takes from
+ * every row.
+ */
+static inline text *
+rbac_getarg_text_pp(FunctionCallInfo fcinfo, int n)
+{
+	struct varlena *v = (struct varlena *) DatumGetPointer(PG_GETARG_DATUM(n));
+
+	if (VARATT_IS_COMPRESSED(v) || VARATT_IS_EXTERNAL(v))
+		return (text *) pg_detoast_datum_packed(v);
+	return (text *) v;
+}
 
 /* ids up to this many bytes are kept in the slot itself */
 #define ORG_INLINE			56

@@ -432,7 +432,7 @@ static Datum
 has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
 {
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
-	text	   *org = with_org ? PG_GETARG_TEXT_PP(1) : NULL;
+	text	   *org = with_org ? rbac_getarg_text_pp(fcinfo, 1) : NULL;
 	text	   *perm;
 	const char *ps;
 	int			plen;
@@ -572,7 +572,7 @@ Datum
 rbac_has_permission_resource(PG_FUNCTION_ARGS)
 {
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
-	text	   *ext = PG_GETARG_TEXT_PP(2);
+	text	   *ext = rbac_getarg_text_pp(fcinfo, 2);
 	const char *es = VARDATA_ANY(ext);
 	int			elen = VARSIZE_ANY_EXHDR(ext);
 	text	   *perm;
