@@ -1666,6 +1666,8 @@ CREATE TABLE rbac.resource (
 );
 CREATE INDEX resource_parent_resource_id_idx ON rbac.resource (parent_resource_id);
 CREATE INDEX resource_resource_type_slug_idx ON rbac.resource (resource_type_slug);
+-- the permissions of a type: rbac.effective_permissions, deleting a type
+CREATE INDEX permission_resource_type_slug_idx ON rbac.permission (resource_type_slug);
 COMMENT ON TABLE rbac.resource IS
 'resources (WorkOS authorization resources): instances of a resource type inside one organization, in one tree per organization (parent_resource_id NULL = directly under the organization)';
 
@@ -3102,13 +3104,14 @@ COMMENT ON FUNCTION rbac.delete_organization_membership(text, text, boolean) IS
 -- on r or on an ancestor of r; the membership's own roles count as
 -- assigned on the organization, the root of every resource.
 --
--- SQL, SECURITY INVOKER like every rbac function (rbac is trusted: a
--- SECURITY DEFINER function would run as the bootstrap superuser), so the
--- caller needs SELECT on the tables they read; an application role whose
--- policy uses them is granted SELECT on rbac.membership, membership_role,
--- role_permission, permission, resource and role_assignment, or waits for
--- their C versions, which read the tables without the caller's privileges
--- as the checks do.  STABLE: one snapshot per statement.
+-- resources_with_permission and effective_permissions are C and read
+-- through the checks' cache, without the caller's privileges, as the checks
+-- do: they tell what a check on each resource or permission would.
+-- members_with_permission lists members' user ids, which nothing else
+-- tells a role without SELECT on rbac.membership, so it is SQL, SECURITY
+-- INVOKER like every rbac function (rbac is trusted: a SECURITY DEFINER
+-- function would run as the bootstrap superuser), and its caller needs
+-- SELECT on the tables it reads.  STABLE: one snapshot per statement.
 ------------------------------------------------------------------------------
 
 CREATE FUNCTION rbac.resources_with_permission(user_id text, organization_id text, permission_slug text,
@@ -3175,47 +3178,10 @@ COMMENT ON FUNCTION rbac.members_with_permission(text, text, text, text, text) I
 CREATE FUNCTION rbac.effective_permissions(user_id text, organization_id text, resource_type_slug text,
 										   external_id text)
 RETURNS SETOF text
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-ROWS 20
-AS $$
-	WITH RECURSIVE
-	m AS (
-		SELECT x.id FROM rbac.membership x
-		WHERE x.user_id::text = effective_permissions.user_id
-		  AND x.organization_id::text = effective_permissions.organization_id
-	),
-	target AS (
-		SELECT r.id, r.parent_resource_id FROM rbac.resource r
-		WHERE r.organization_id::text = effective_permissions.organization_id
-		  AND r.resource_type_slug::text = effective_permissions.resource_type_slug
-		  AND r.external_id::text = effective_permissions.external_id
-	),
-	up(id, parent) AS (
-		SELECT t.id, t.parent_resource_id FROM target t
-		UNION ALL
-		SELECT r.id, r.parent_resource_id FROM rbac.resource r JOIN up ON r.id = up.parent
-	),
-	held AS (
-		SELECT a.role_id FROM m JOIN rbac.role_assignment a ON a.membership_id = m.id
-		WHERE a.resource_id IN (SELECT up.id FROM up)
-		UNION
-		SELECT mr.role_id FROM m JOIN rbac.membership_role mr ON mr.membership_id = m.id
-		WHERE EXISTS (SELECT 1 FROM target)
-	),
-	grants AS (
-		SELECT DISTINCT p.slug::text AS slug FROM rbac.role_permission rp
-		JOIN rbac.permission p ON p.slug::text = rp.permission_slug::text
-		WHERE rp.role_id IN (SELECT h.role_id FROM held h)
-		  AND p.resource_type_slug::text = effective_permissions.resource_type_slug
-	)
-	SELECT q.slug::text FROM rbac.permission q
-	WHERE q.resource_type_slug::text = effective_permissions.resource_type_slug
-	  AND EXISTS (SELECT 1 FROM grants g WHERE rbac.permission_matches(g.slug, q.slug::text))
-	ORDER BY 1
-$$;
+AS 'MODULE_PATHNAME', 'rbac_effective_permissions'
+LANGUAGE C STABLE STRICT PARALLEL SAFE ROWS 20;
 COMMENT ON FUNCTION rbac.effective_permissions(text, text, text, text) IS
-'the slugs of the permissions of the resource''s type that the user has on the resource (a check on each would be true; wildcard grants count for every permission they cover), sorted; unknown user or resource: none; needs SELECT on rbac''s tables';
+'the slugs of the permissions of the resource''s type that the user has on the resource (a check on each would be true; wildcard grants count for every permission they cover), sorted; unknown user or resource, or malformed anything: none; C, through the checks'' cache: needs no privilege on rbac''s tables';
 
 ------------------------------------------------------------------------------
 -- JSON (SPEC 7): WorkOS's objects

@@ -147,6 +147,21 @@ SET ROLE rbac_test_docs_app;
 SELECT rbac.resources_with_permission('alice', 'org_acme', 'document:read', 'folder') AS alice_folders;
 SELECT count(*) AS bob_folders FROM rbac.resources_with_permission('bob', 'org_acme', 'document:read', 'folder');
 SELECT count(*) AS malformed FROM rbac.resources_with_permission('alice', 'org_acme', 'Not A Slug', 'folder');
+-- what a member may do on a folder (C too): the same without privileges
+-- -- malformed or unknown (fld_specs is deleted): none
+SELECT rbac.effective_permissions('alice', 'org_acme', 'folder', 'fld_notes') AS alice_on_notes,
+	   rbac.effective_permissions('carol', 'org_acme', 'folder', 'fld_plans') AS carol_on_plans,
+	   rbac.effective_permissions('bob', 'org_acme', 'folder', 'fld_plans') AS bob_on_plans;
+SELECT count(*) AS malformed_or_unknown FROM (
+	SELECT rbac.effective_permissions('alice', 'org_acme', 'folder', '')
+	UNION ALL SELECT rbac.effective_permissions('alice', 'org_acme', 'Not A Type', 'fld_notes')
+	UNION ALL SELECT rbac.effective_permissions('alice', 'org_acme', 'folder', 'fld_specs')
+	UNION ALL SELECT rbac.effective_permissions('alice', 'org_acme', 'folder', 'fld_nowhere')
+	UNION ALL SELECT rbac.effective_permissions('nobody', 'org_acme', 'folder', 'fld_notes')
+	UNION ALL SELECT rbac.effective_permissions('alice', repeat('o', 600), 'folder', 'fld_notes')) s;
+-- who may read a folder lists members' ids: that needs SELECT on rbac's
+-- tables, which this role does not have (42501)
+SELECT pg_temp.err($$SELECT rbac.members_with_permission('org_acme', 'document:read', 'folder', 'fld_notes')$$) AS members;
 RESET ROLE;
 CREATE POLICY documents_read_in ON documents FOR SELECT
 	USING (folder_id IN (SELECT rbac.resources_with_permission(current_setting('rbac.user_id', true),

@@ -312,7 +312,7 @@ typedef enum
 {
 	I_ROLE_ENV_SLUG, I_ROLE_ORG_SLUG, I_ROLE_PKEY, I_RP_PKEY, I_M_USER_ORG,
 	I_MR_PKEY, I_M_USER_ORG_PREFIX, I_P_SLUG, I_R_KEY, I_R_PKEY, I_RA_MEMBERSHIP,
-	I_R_PARENT, I_R_ORG_TYPE,
+	I_R_PARENT, I_R_ORG_TYPE, I_P_TYPE,
 	RBAC_NINDEXES
 } RbacIndex;
 
@@ -337,7 +337,8 @@ static const struct
 	{"resource_pkey", T_RESOURCE, 1, {C_R_ID}},
 	{"role_assignment_key", T_ROLE_ASSIGNMENT, 1, {C_RA_MEMBERSHIP}},
 	{"resource_parent_resource_id_idx", T_RESOURCE, 1, {C_R_PARENT}},
-	{"resource_external_id_key", T_RESOURCE, 2, {C_R_ORG, C_R_TYPE}}
+	{"resource_external_id_key", T_RESOURCE, 2, {C_R_ORG, C_R_TYPE}},
+	{"permission_resource_type_slug_idx", T_PERMISSION, 1, {C_P_TYPE}}
 };
 
 /* What the cache knows of rbac's catalog. */
@@ -2740,6 +2741,78 @@ rbac_member_resources(const char *user, int ulen, const char *org, int olen,
 	{
 		result = member_resources(user, ulen, org, olen, perm, plen,
 								  rbac_hash_slug(perm, plen), type, tlen);
+	}
+	PG_CATCH();
+	{
+		/* whatever was read half: start over next time */
+		pending_full = true;
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return result;
+}
+
+/* scan callback: a permission row's slug */
+static void
+permission_slug_row(HeapTuple tup, TupleDesc desc, void *arg)
+{
+	List	  **slugs = (List **) arg;
+	Datum		slug = text_column(tup, desc, catalog.atts[C_P_SLUG]);
+
+	if (slug != (Datum) 0)
+		*slugs = lappend(*slugs, DatumGetPointer(slug));
+}
+
+/* The body of rbac_member_effective_permissions, with the cache entered. */
+static List *
+member_effective_permissions(const char *user, int ulen, const char *org, int olen,
+							 const char *type, int tlen, const char *ext, int elen)
+{
+	RbacMember *m = member_lookup(user, ulen, org, olen);
+	List	   *slugs = NIL;
+	List	   *result = NIL;
+	ListCell   *lc;
+	Datum		values[1] = {text_datum(type, tlen)};
+
+	if (!m->found || !catalog.resources)
+		return NIL;
+	/* the permissions of the type, as the query's snapshot sees them */
+	scan_text_keys(I_P_TYPE, values, permission_slug_row, &slugs);
+	foreach(lc, slugs)
+	{
+		text	   *t = lfirst(lc);
+		const char *p = VARDATA_ANY(t);
+		int			plen = VARSIZE_ANY_EXHDR(t);
+
+		if (rbac_permission_slug_valid(p, plen) &&
+			member_resource_grants(user, ulen, org, olen, p, plen, rbac_hash_slug(p, plen),
+								   type, tlen, ext, elen))
+			result = lappend(result, t);
+	}
+	list_free(slugs);
+	return result;
+}
+
+/*
+ * The slugs (text *, unsorted) of the permissions of the resource's type
+ * on which a check of the user on the resource is true.  Anything
+ * malformed, an unknown member or resource: none.
+ */
+List *
+rbac_member_effective_permissions(const char *user, int ulen, const char *org, int olen,
+								  const char *type, int tlen, const char *ext, int elen)
+{
+	List	   *result = NIL;
+
+	if (ulen < 1 || ulen > RBAC_ORG_ID_MAX_LEN * 4 ||
+		olen < 1 || olen > RBAC_ORG_ID_MAX_LEN * 4 ||
+		!rbac_resource_type_slug_valid(type, tlen) || !rbac_external_id_valid(ext, elen))
+		return NIL;
+	if (!cache_enter())
+		return NIL;
+	PG_TRY();
+	{
+		result = member_effective_permissions(user, ulen, org, olen, type, tlen, ext, elen);
 	}
 	PG_CATCH();
 	{

@@ -36,6 +36,10 @@ extern bool rbac_roles_resource_grants(int nroles, char *const *roles,
 									   const char *ext, int elen);
 extern List *rbac_member_resources(const char *user, int ulen, const char *org, int olen,
 								   const char *perm, int plen, const char *type, int tlen);
+extern List *rbac_member_effective_permissions(const char *user, int ulen,
+											   const char *org, int olen,
+											   const char *type, int tlen,
+											   const char *ext, int elen);
 extern bool rbac_check_role(const char *slug, int slen, uint32 slug_hash,
 							const char *org, int orglen,
 							const char *perm, int plen, uint32 phash);

@@ -45,6 +45,7 @@ PG_FUNCTION_INFO_V1(rbac_role_has_permissions_org);
 PG_FUNCTION_INFO_V1(rbac_user_has_permissions);
 PG_FUNCTION_INFO_V1(rbac_organizations_with_permission);
 PG_FUNCTION_INFO_V1(rbac_resources_with_permission);
+PG_FUNCTION_INFO_V1(rbac_effective_permissions);
 
 #define MEMO_NARGS 3
 
@@ -662,24 +663,14 @@ text_ptr_cmp(const void *a, const void *b)
  * discovery), through the cache as the checks: no privilege on rbac's
  * tables needed, nothing malformed raises.
  */
-Datum
-rbac_resources_with_permission(PG_FUNCTION_ARGS)
+/* Return the list of text * as the rows of a set, sorted in the call's collation. */
+static Datum
+return_sorted(FunctionCallInfo fcinfo, List *found)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	text	   *user = PG_GETARG_TEXT_PP(0);
-	text	   *org = rbac_getarg_text_pp(fcinfo, 1);
-	text	   *perm = PG_GETARG_TEXT_PP(2);
-	text	   *type = PG_GETARG_TEXT_PP(3);
-	List	   *found;
+	int			n = list_length(found);
 	text	  **sorted;
-	int			n;
 
-	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	found = rbac_member_resources(VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user),
-								  VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org),
-								  VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm),
-								  VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type));
-	n = list_length(found);
 	if (n == 0)
 		return (Datum) 0;
 	sorted = palloc(n * sizeof(text *));
@@ -695,4 +686,43 @@ rbac_resources_with_permission(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &isnull);
 	}
 	return (Datum) 0;
+}
+
+Datum
+rbac_resources_with_permission(PG_FUNCTION_ARGS)
+{
+	text	   *user = PG_GETARG_TEXT_PP(0);
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *perm = PG_GETARG_TEXT_PP(2);
+	text	   *type = PG_GETARG_TEXT_PP(3);
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	return return_sorted(fcinfo,
+						 rbac_member_resources(VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user),
+											   VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org),
+											   VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm),
+											   VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type)));
+}
+
+/*
+ * rbac.effective_permissions(user_id, organization_id, resource_type_slug,
+ * external_id): the slugs of the permissions of the resource's type on
+ * which a check of the user on the resource is true, sorted (SPEC 7
+ * discovery), through the cache as the checks: no privilege on rbac's
+ * tables needed, nothing malformed raises.
+ */
+Datum
+rbac_effective_permissions(PG_FUNCTION_ARGS)
+{
+	text	   *user = PG_GETARG_TEXT_PP(0);
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *type = PG_GETARG_TEXT_PP(2);
+	text	   *ext = PG_GETARG_TEXT_PP(3);
+
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+	return return_sorted(fcinfo,
+						 rbac_member_effective_permissions(VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user),
+														   VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org),
+														   VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type),
+														   VARDATA_ANY(ext), VARSIZE_ANY_EXHDR(ext)));
 }
