@@ -96,9 +96,11 @@ SELECT u.user_id, a.slug, p.org, p.type, p.ext FROM users u, asked a, places p;
 
 -- the comparison, as a function so that it runs again after each change:
 -- the C check per row (all arguments from the row), with constants but the
--- external id (the call site's answers per external id), and the oracle
+-- external id (the call site's answers per external id), with the user from
+-- the row and the organization changing from row to row (answers per
+-- organization and external id: f1 is in org_a and in org_b), and the oracle
 CREATE FUNCTION pg_temp.mismatches(OUT cases bigint, OUT granted bigint, OUT per_row bigint,
-								   OUT per_external_id bigint)
+								   OUT per_external_id bigint, OUT per_organization bigint)
 LANGUAGE sql AS $$
 	WITH t AS (
 		SELECT c.*, rbac_oracle.user_has_permission(c.user_id, c.org, c.slug, c.type, c.ext) AS truth,
@@ -109,7 +111,15 @@ LANGUAGE sql AS $$
 		   count(*) FILTER (WHERE c_check IS DISTINCT FROM truth),
 		   (SELECT count(*) FROM places p
 			WHERE rbac.user_has_permission('carol', 'org_a', 'doc:write', 'folder', p.ext)
-				  IS DISTINCT FROM rbac_oracle.user_has_permission('carol', 'org_a', 'doc:write', 'folder', p.ext))
+				  IS DISTINCT FROM rbac_oracle.user_has_permission('carol', 'org_a', 'doc:write', 'folder', p.ext)),
+		   (SELECT count(*)
+			FROM (SELECT u.user_id, k.slug, o.org, e.ext
+				  FROM users u, unnest(ARRAY['doc:read', 'doc:write']) k(slug), generate_series(1, 3) r,
+					   unnest(ARRAY['org_a', 'org_b', 'org_c']) o(org),
+					   unnest(ARRAY['f1', 'f2', 'f3', 'f9', 'p1']) e(ext)
+				  ORDER BY u.user_id, k.slug, r, e.ext, o.org OFFSET 0) x	-- checked in this order
+			WHERE rbac.user_has_permission(x.user_id, x.org, x.slug, 'folder', x.ext)
+				  IS DISTINCT FROM rbac_oracle.user_has_permission(x.user_id, x.org, x.slug, 'folder', x.ext))
 	FROM t
 $$;
 SELECT * FROM pg_temp.mismatches();

@@ -480,16 +480,21 @@ user_has_permission(FunctionCallInfo fcinfo, bool is_query)
 
 /*
  * The memo of a check on a resource: user, organization, permission and
- * type as the previous row had them (or constants), and the answers per
- * external id for them.
+ * type as the previous row had them (or constants), and the answers for
+ * them per external id -- per organization and external id when the
+ * organization is not a constant: a policy over a table shared by
+ * organizations takes it from the row, and it changes from row to row.
  */
 typedef struct ResourceMemo
 {
 	MemoValue	args[4];		/* user, organization, permission, type */
-	bool		valid;			/* they can name something */
+	bool		valid;			/* user, permission and type can name something */
 	uint32		perm_hash;
-	OrgAnswers	exts;			/* answers per external id */
+	OrgAnswers	exts;			/* the answers */
 } ResourceMemo;
+
+/* the key of an answer: organization, a zero byte (no text has one), external id */
+#define RESOURCE_KEY_MAX	(RBAC_ORG_ID_MAX_LEN * 4 + 1 + RBAC_EXTERNAL_ID_MAX_LEN)
 
 /*
  * rbac.user_has_permission(user_id, organization_id, permission_slug,
@@ -501,10 +506,16 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 {
 	ResourceMemo *m = (ResourceMemo *) fcinfo->flinfo->fn_extra;
 	text	   *ext = rbac_getarg_text_pp(fcinfo, 4);
+	text	   *org;
 	const char *es = VARDATA_ANY(ext);
 	int			elen = VARSIZE_ANY_EXHDR(ext);
+	const char *os;
+	int			olen;
 	const char *s[4];
 	int			len[4];
+	char		buf[RESOURCE_KEY_MAX];
+	const char *key = es;
+	int			klen = elen;
 	bool		same = true;
 	uint32		hash;
 	uint64		gen;
@@ -528,39 +539,63 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 			PG_RETURN_BOOL(result);
 		goto compute;
 	}
+	org = rbac_getarg_text_pp(fcinfo, 1);
+	os = VARDATA_ANY(org);
+	olen = VARSIZE_ANY_EXHDR(org);
+	/* malformed: false, as the cache would say */
+	if (!id_ok(os, olen) || elen > RBAC_EXTERNAL_ID_MAX_LEN)
+		PG_RETURN_BOOL(false);
 	for (int i = 0; i < 4; i++)
 	{
-		text	   *t = PG_GETARG_TEXT_PP(i);
+		text	   *t = (i == 1) ? org : PG_GETARG_TEXT_PP(i);
 
 		s[i] = VARDATA_ANY(t);
 		len[i] = VARSIZE_ANY_EXHDR(t);
-		if (!memo_value_same(&m->args[i], s[i], len[i]))
+		if (i != 1 && !memo_value_same(&m->args[i], s[i], len[i]))
 			same = false;
 	}
+	if (!m->args[1].stable)
+	{
+		/* the organization from the row: part of the key */
+		memcpy(buf, os, olen);
+		buf[olen] = '\0';
+		memcpy(buf + olen + 1, es, elen);
+		key = buf;
+		klen = olen + 1 + elen;
+	}
+	else if (!memo_value_same(&m->args[1], os, olen))
+		same = false;
 	if (!same)
 	{
 		for (int i = 0; i < 4; i++)
 			memo_value_store(fcinfo->flinfo->fn_mcxt, &m->args[i], s[i], len[i]);
 		m->exts.generation = 0;
-		m->valid = id_ok(s[0], len[0]) && id_ok(s[1], len[1]) &&
+		m->valid = id_ok(s[0], len[0]) &&
 			rbac_permission_slug_valid(s[2], len[2]) &&
 			rbac_resource_type_slug_valid(s[3], len[3]);
 		m->perm_hash = m->valid ? rbac_hash_slug(s[2], len[2]) : 0;
 		/*
 		 * Answered without the table, which keeps answers from the next row
-		 * with these arguments on: a policy whose organization changes from
-		 * row to row would otherwise empty and rebuild it on every row.
+		 * with these arguments on: a policy whose user, permission or type
+		 * changes from row to row would otherwise empty and rebuild it on
+		 * every row.
 		 */
 		if (!m->valid)
 			PG_RETURN_BOOL(false);
-		PG_RETURN_BOOL(rbac_member_resource_grants(s[0], len[0], s[1], len[1],
+		PG_RETURN_BOOL(rbac_member_resource_grants(s[0], len[0], os, olen,
 												   s[2], len[2], m->perm_hash,
 												   s[3], len[3], es, elen));
 	}
 	if (!m->valid)
 		PG_RETURN_BOOL(false);
-	if (rbac_org_answer_get(&m->exts, es, elen, &hash, &result))
+	if (rbac_org_answer_get(&m->exts, key, klen, &hash, &result))
 		PG_RETURN_BOOL(result);
+	gen = rbac_generation;
+	result = rbac_member_resource_grants(m->args[0].data, m->args[0].len, os, olen,
+										 m->args[2].data, m->args[2].len, m->perm_hash,
+										 m->args[3].data, m->args[3].len, es, elen);
+	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, key, klen, hash, result);
+	PG_RETURN_BOOL(result);
 compute:
 	gen = rbac_generation;
 	result = rbac_member_resource_grants(m->args[0].data, m->args[0].len,

@@ -21,8 +21,8 @@
 
 /* at most this many organizations per call site */
 #define ORG_ANSWERS_MAX		32768
-/* and ids of at most this many bytes */
-#define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4)
+/* and ids of at most this many bytes (an organization and an external id, for the checks on a resource) */
+#define ORG_ID_MAX			(RBAC_ORG_ID_MAX_LEN * 4 + 1 + RBAC_EXTERNAL_ID_MAX_LEN)
 /* slots of a new table (a power of two) */
 #define ORG_SLOTS_MIN		64
 /*
