@@ -493,9 +493,6 @@ typedef struct ResourceMemo
 	OrgAnswers	exts;			/* the answers */
 } ResourceMemo;
 
-/* the key of an answer: organization, a zero byte (no text has one), external id */
-#define RESOURCE_KEY_MAX	(RBAC_ORG_ID_MAX_LEN * 4 + 1 + RBAC_EXTERNAL_ID_MAX_LEN)
-
 /*
  * rbac.user_has_permission(user_id, organization_id, permission_slug,
  * resource_type_slug, external_id): SPEC 7's rule for the user's
@@ -513,9 +510,6 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 	int			olen;
 	const char *s[4];
 	int			len[4];
-	char		buf[RESOURCE_KEY_MAX];
-	const char *key = es;
-	int			klen = elen;
 	bool		same = true;
 	uint32		hash;
 	uint64		gen;
@@ -547,23 +541,15 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 		PG_RETURN_BOOL(false);
 	for (int i = 0; i < 4; i++)
 	{
-		text	   *t = (i == 1) ? org : PG_GETARG_TEXT_PP(i);
+		text	   *t = (i == 1) ? org : rbac_getarg_text_pp(fcinfo, i);
 
 		s[i] = VARDATA_ANY(t);
 		len[i] = VARSIZE_ANY_EXHDR(t);
 		if (i != 1 && !memo_value_same(&m->args[i], s[i], len[i]))
 			same = false;
 	}
-	if (!m->args[1].stable)
-	{
-		/* the organization from the row: part of the key */
-		memcpy(buf, os, olen);
-		buf[olen] = '\0';
-		memcpy(buf + olen + 1, es, elen);
-		key = buf;
-		klen = olen + 1 + elen;
-	}
-	else if (!memo_value_same(&m->args[1], os, olen))
+	/* an organization from the row is part of the key: it does not count here */
+	if (m->args[1].stable && !memo_value_same(&m->args[1], os, olen))
 		same = false;
 	if (!same)
 	{
@@ -588,13 +574,18 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 	}
 	if (!m->valid)
 		PG_RETURN_BOOL(false);
-	if (rbac_org_answer_get(&m->exts, key, klen, &hash, &result))
+	if (m->args[1].stable ? rbac_org_answer_get(&m->exts, es, elen, &hash, &result) :
+		rbac_org_answer_get_pair(&m->exts, os, olen, es, elen, &hash, &result))
 		PG_RETURN_BOOL(result);
 	gen = rbac_generation;
 	result = rbac_member_resource_grants(m->args[0].data, m->args[0].len, os, olen,
 										 m->args[2].data, m->args[2].len, m->perm_hash,
 										 m->args[3].data, m->args[3].len, es, elen);
-	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, key, klen, hash, result);
+	if (m->args[1].stable)
+		rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, es, elen, hash, result);
+	else
+		rbac_org_answer_put_pair(fcinfo->flinfo->fn_mcxt, &m->exts, gen, os, olen, es, elen,
+								 hash, result);
 	PG_RETURN_BOOL(result);
 compute:
 	gen = rbac_generation;

@@ -196,6 +196,25 @@ rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 }
 
 /*
+ * The same for a key of two parts (rbac_org_answer_get_pair): kept as a, a
+ * zero byte, b.
+ */
+void
+rbac_org_answer_put_pair(MemoryContext parent, OrgAnswers *t, uint64 generation,
+						 const char *a, int alen, const char *b, int blen,
+						 uint32 hash, bool result)
+{
+	char		key[ORG_ID_MAX];
+
+	if (alen + 1 + blen > ORG_ID_MAX)
+		return;
+	memcpy(key, a, alen);
+	key[alen] = '\0';
+	memcpy(key + alen + 1, b, blen);
+	rbac_org_answer_put(parent, t, generation, key, alen + 1 + blen, hash, result);
+}
+
+/*
  * Is argument argno of this call a Const?  Only then is it the same on every
  * call through this FmgrInfo: a Param is not (PL/pgSQL re-evaluates one
  * expression state with changing parameter values).

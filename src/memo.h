@@ -212,6 +212,9 @@ extern void memo_value_store(MemoryContext cxt, MemoValue *v, const char *s, int
 extern bool rbac_arg_is_const(FmgrInfo *flinfo, int argno);
 extern void rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 								const char *org, int olen, uint32 hash, bool result);
+extern void rbac_org_answer_put_pair(MemoryContext parent, OrgAnswers *t, uint64 generation,
+									 const char *a, int alen, const char *b, int blen,
+									 uint32 hash, bool result);
 
 /*
  * The remembered answer for an organization, if any.  Sets *hash for a
@@ -251,6 +254,63 @@ rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 			return false;
 		if (s->hash == h && s->len == olen &&
 			rbac_bytes_equal(org_slot_id(t, s), org, olen))
+		{
+			*result = s->result;
+			return true;
+		}
+	}
+}
+
+/*
+ * The same for a key of two parts, a and b (an organization and an
+ * external id), kept as a, a zero byte (no text has one), b: hashed and
+ * compared in place, without copying them together.
+ */
+static inline bool
+org_slot_is_pair(const OrgAnswers *t, const OrgSlot *s, const char *a, int alen,
+				 const char *b, int blen)
+{
+	const char *id;
+
+	if (s->len != alen + 1 + blen)
+		return false;
+	id = org_slot_id(t, s);
+	return id[alen] == '\0' && rbac_bytes_equal(id, a, alen) &&
+		rbac_bytes_equal(id + alen + 1, b, blen);
+}
+
+static inline bool
+rbac_org_answer_get_pair(OrgAnswers *t, const char *a, int alen, const char *b, int blen,
+						 uint32 *hash, bool *result)
+{
+	uint32		h = rbac_hash_pair(a, alen, b, blen);
+
+#if defined(__GNUC__) || defined(__clang__)
+	if (t->slots != NULL)
+		__builtin_prefetch(&t->slots[h & t->mask]);
+#endif
+	if (t->generation != rbac_generation || !rbac_snap_is(&t->snap))
+	{
+		if (t->slots != NULL)
+		{
+			MemoryContextReset(t->cxt);
+			t->slots = NULL;
+			t->slots_mem = NULL;
+			t->arena = NULL;
+		}
+		t->generation = rbac_generation;
+		rbac_snap_id(&t->snap);
+	}
+	*hash = h;
+	if (t->slots == NULL)
+		return false;
+	for (uint32 i = h & t->mask;; i = (i + 1) & t->mask)
+	{
+		const OrgSlot *s = &t->slots[i];
+
+		if (!s->used)
+			return false;
+		if (s->hash == h && org_slot_is_pair(t, s, a, alen, b, blen))
 		{
 			*result = s->result;
 			return true;

@@ -25,4 +25,8 @@ AS '$libdir/rbac_bench_floor', 'floor_text5' LANGUAGE C STABLE STRICT PARALLEL S
 -- resources whose external id sorts below the second argument (in the place of the type)
 CREATE OR REPLACE FUNCTION bench_floor.f3_below(text, text, text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_text3_below' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- user_has_permission(user, org_id, perm, type, folder_id) with the organization from the
+-- row: passes where the organization is the third argument and the folder sorts below the fourth
+CREATE OR REPLACE FUNCTION bench_floor.f5_org_below(text, text, text, text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text5_org_below' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 GRANT USAGE ON SCHEMA bench_floor TO bench_app;

@@ -14,7 +14,8 @@
 --   u_org  the membership's own role doc-reader (the organization root)
 -- each with 10 assignments like every member (the rest grant nothing).
 -- Then the 1M-row documents table (90% name a folder of the principal's
--- organization, 10% only a project) and documents_10k, its first 10,000 rows.
+-- organization, 10% only a project), documents_10k, its first 10,000 rows,
+-- and documents_mt, 1M rows of ten organizations (the organization from the row).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS rbac;
@@ -131,13 +132,26 @@ SELECT i, 'p' || lpad((f / 10)::text, 2, '0'),
 	   CASE WHEN i % 10 <> 0 THEN 'f' || lpad(f::text, 3, '0') END, 'document ' || i
 FROM (SELECT i, (i::bigint * 7919) % 900 AS f FROM generate_series(1, 1000000) i) s;
 CREATE TABLE documents_10k AS SELECT * FROM documents WHERE id <= 10000;
-VACUUM (ANALYZE, FREEZE) documents, documents_10k;
+-- documents_mt: 1M rows of a table shared by ten organizations (org_0001 ..
+-- org_0010, interleaved), each naming a folder of its organization
+DROP TABLE IF EXISTS documents_mt;
+CREATE TABLE documents_mt (
+	id integer PRIMARY KEY,
+	org_id text NOT NULL,
+	folder_id text NOT NULL,
+	title text NOT NULL
+);
+INSERT INTO documents_mt
+SELECT i, 'org_' || lpad((1 + (i::bigint * 31) % 10)::text, 4, '0'),
+	   'f' || lpad(((i::bigint * 7919) % 900)::text, 3, '0'), 'document ' || i
+FROM generate_series(1, 1000000) i;
+VACUUM (ANALYZE, FREEZE) documents, documents_10k, documents_mt;
 DO $$ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bench_app') THEN
 		CREATE ROLE bench_app NOLOGIN;
 	END IF;
 END $$;
-GRANT SELECT ON documents, documents_10k TO bench_app;
+GRANT SELECT ON documents, documents_10k, documents_mt TO bench_app;
 -- members_with_permission and effective_permissions are SQL run as the
 -- caller (resources_with_permission, C, needs none of this)
 GRANT SELECT ON ALL TABLES IN SCHEMA rbac TO bench_app;

@@ -49,6 +49,7 @@ PG_FUNCTION_INFO_V1(floor_text2_even);
 PG_FUNCTION_INFO_V1(floor_text3_even);
 PG_FUNCTION_INFO_V1(floor_text5);
 PG_FUNCTION_INFO_V1(floor_text3_below);
+PG_FUNCTION_INFO_V1(floor_text5_org_below);
 
 /* True unless the text starts with the byte 0xff. */
 static inline bool
@@ -151,4 +152,27 @@ floor_text3_below(PG_FUNCTION_ARGS)
 	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
 
 	PG_RETURN_BOOL(a && floor_read_text(bound) && (cmp < 0 || (cmp == 0 && elen < blen)));
+}
+
+/*
+ * bench_floor.f5_org_below(text, text, text, text, text): the shape of a
+ * check on a resource with the organization from the row; passes where the
+ * second equals the third and the fifth sorts below the fourth
+ */
+Datum
+floor_text5_org_below(PG_FUNCTION_ARGS)
+{
+	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *want = PG_GETARG_TEXT_PP(2);
+	text	   *bound = PG_GETARG_TEXT_PP(3);
+	text	   *ext = PG_GETARG_TEXT_PP(4);
+	int			olen = VARSIZE_ANY_EXHDR(org);
+	int			blen = VARSIZE_ANY_EXHDR(bound);
+	int			elen = VARSIZE_ANY_EXHDR(ext);
+	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
+
+	PG_RETURN_BOOL(a && olen == (int) VARSIZE_ANY_EXHDR(want) &&
+				   memcmp(VARDATA_ANY(org), VARDATA_ANY(want), olen) == 0 &&
+				   (cmp < 0 || (cmp == 0 && elen < blen)));
 }
