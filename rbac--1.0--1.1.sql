@@ -2482,6 +2482,14 @@ LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rbac.has_permission(text, text, text) IS
 'true if the current request''s principal has the permission on the resource of its organization (type and external id): a member by the rule of rbac.user_has_permission on a resource, roles bound to an organization as assigned on its root; a principal without an organization: false';
 
+CREATE FUNCTION rbac.has_permission(permission_slug text, organization_id text, resource_type_slug text,
+									external_id text)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rbac_has_permission_org_resource'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rbac.has_permission(text, text, text, text) IS
+'true if the current request''s principal has the permission on the resource of the organization (type and external id), for a table shared by organizations that takes the organization from the row: a member by its membership there, roles as assigned on its root; a principal bound to another organization, or an empty organization id: false (as rbac.has_permission(permission_slug, organization_id))';
+
 -- as the 1.0 tables (rbac.resource_type_parent's guard refuses changes
 -- that do not come from rbac.resource_type)
 GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE

@@ -240,6 +240,51 @@ SELECT rbac.has_permission('doc:read', 'folder', 'f1') AS unknown_roles;
 RESET rbac.role;
 RESET rbac.organization_id;
 SELECT rbac.has_permission('doc:read', 'folder', 'f1') AS no_principal;
+-- has_permission(permission, organization_id, type, external_id): the
+-- organization from the row, for a table shared by organizations.  A
+-- member named by rbac.user_id alone: its membership in each organization
+-- asked about, every case against the oracle, the rows of one user in the
+-- order the organizations interleave; a member bound to an organization:
+-- that one only (another, or an empty id: false); roles: as assigned on
+-- the root of the organization asked about
+CREATE TEMP TABLE by_org (user_id text, org text, slug text, type text, ext text, granted boolean);
+DO $$
+DECLARE
+	u text;
+BEGIN
+	FOR u IN SELECT DISTINCT c.user_id FROM cases c ORDER BY 1 LOOP
+		PERFORM set_config('rbac.user_id', u, false);
+		INSERT INTO by_org
+		SELECT x.user_id, x.org, x.slug, x.type, x.ext, rbac.has_permission(x.slug, x.org, x.type, x.ext)
+		FROM (SELECT c.* FROM cases c WHERE c.user_id = u
+			  ORDER BY c.slug, c.type, c.ext, c.org OFFSET 0) x;
+	END LOOP;
+END
+$$;
+RESET rbac.user_id;
+SELECT count(*) AS cases, count(*) FILTER (WHERE granted) AS granted,
+	   count(*) FILTER (WHERE granted IS DISTINCT FROM
+						rbac_oracle.user_has_permission(user_id, org, slug, type, ext)) AS mismatches
+FROM by_org;
+SET rbac.user_id = 'alice';
+SELECT rbac.has_permission('ws:read', 'org_b', 'workspace', 'ws1') AS alice_org_b,
+	   rbac.has_permission('ws:read', 'org_a', 'workspace', 'ws1') AS alice_org_a;
+SET rbac.organization_id = 'org_a';
+SELECT rbac.has_permission('ws:read', 'org_b', 'workspace', 'ws1') AS bound_to_org_a,
+	   rbac.has_permission('ws:read', '', 'workspace', 'ws1') AS empty_organization,
+	   rbac.has_permission('ws:read', NULL, 'workspace', 'ws1') AS null_organization,
+	   rbac.has_permission('ws:read', repeat('o', 100000), 'workspace', 'ws1') AS long_organization,
+	   rbac.has_permission('ws:read', 'org_a', 'workspace', repeat('e', 100000)) AS long_ext;
+RESET rbac.user_id;
+SET rbac.role = 'ws-admin';
+SELECT rbac.has_permission('doc:write', 'org_a', 'folder', 'f1') AS role_bound_org_a_f1,
+	   rbac.has_permission('doc:write', 'org_b', 'folder', 'f1') AS role_bound_org_a_in_org_b;
+RESET rbac.organization_id;
+SELECT rbac.has_permission('doc:write', 'org_a', 'folder', 'f1') AS role_in_org_a_f1,
+	   rbac.has_permission('doc:write', 'org_b', 'folder', 'f1') AS role_in_org_b_f1,
+	   rbac.has_permission('doc:write', 'org_c', 'folder', 'f1') AS role_unknown_org;
+RESET rbac.role;
+SELECT rbac.has_permission('doc:read', 'org_a', 'folder', 'f1') AS no_principal_org_form;
 -- trusted JWT claims: a member by the user claim, in the claimed organization;
 -- roles by the role claims, bound to it; without an organization claim: false
 SET rbac.jwt_claims = 'trusted';
@@ -334,7 +379,8 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS volatility, p.proisstri
 	   has_function_privilege('public', p.oid, 'EXECUTE') AS public_execute
 FROM pg_proc p
 WHERE p.oid IN ('rbac.user_has_permission(text,text,text,text,text)'::regprocedure,
-				'rbac.has_permission(text,text,text)'::regprocedure)
+				'rbac.has_permission(text,text,text)'::regprocedure,
+				'rbac.has_permission(text,text,text,text)'::regprocedure)
 ORDER BY 1::text;
 
 SET client_min_messages = warning;

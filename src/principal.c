@@ -48,6 +48,7 @@
 PG_FUNCTION_INFO_V1(rbac_has_permission);
 PG_FUNCTION_INFO_V1(rbac_has_permission_org);
 PG_FUNCTION_INFO_V1(rbac_has_permission_resource);
+PG_FUNCTION_INFO_V1(rbac_has_permission_org_resource);
 PG_FUNCTION_INFO_V1(rbac_has_permissions);
 PG_FUNCTION_INFO_V1(rbac_has_permissions_org);
 PG_FUNCTION_INFO_V1(rbac_current_principal);
@@ -550,29 +551,60 @@ has_permission(FunctionCallInfo fcinfo, bool with_org, bool is_query)
  * root; no organization: false.
  */
 static bool
-principal_grants_on(const Principal *p, const char *perm, int plen, uint32 phash,
+principal_grants_on(const Principal *p, const char *org, int olen,
+					const char *perm, int plen, uint32 phash,
 					const char *type, int tlen, const char *ext, int elen)
 {
-	if (p->invalid || !p->has_org)
+	if (p->invalid)
+		return false;
+	if (org != NULL)
+	{
+		/* the organization asked about: not another than the principal's */
+		if (olen == 0 ||
+			(p->has_org && (olen != p->org_len || memcmp(org, p->org, olen) != 0)))
+			return false;
+	}
+	else if (p->has_org)
+	{
+		org = p->org;
+		olen = p->org_len;
+	}
+	else
 		return false;
 	if (p->member)
-		return rbac_member_resource_grants(p->user, p->user_len, p->org, p->org_len,
+		return rbac_member_resource_grants(p->user, p->user_len, org, olen,
 										   perm, plen, phash, type, tlen, ext, elen);
 	return rbac_roles_resource_grants(p->nroles, p->roles, p->roles_len, p->roles_hash,
-									  p->org, p->org_len, perm, plen, phash,
+									  org, olen, perm, plen, phash,
 									  type, tlen, ext, elen);
 }
 
+/* A call site's remembered answer for the external id (and organization). */
+static inline bool
+resource_answer_get(PrincipalMemo *m, const char *os, int olen, const char *es, int elen,
+					uint32 *hash, bool *result)
+{
+	return os == NULL ? rbac_org_answer_get(&m->orgs, es, elen, hash, result) :
+		rbac_org_answer_get_pair(&m->orgs, os, olen, es, elen, hash, result);
+}
+
 /*
- * rbac.has_permission(permission_slug, resource_type_slug, external_id):
- * answers per external id for the principal, permission and type of the
- * previous row (or constants), resolved again as has_permission() does.
+ * The checks on a resource for the principal: has_permission(permission,
+ * type, external_id) in the principal's organization, and, with_org,
+ * has_permission(permission, organization_id, type, external_id) in the
+ * organization from the row.  Answers per external id (and organization)
+ * for the principal, permission and type of the previous row (or
+ * constants); the principal resolved again as has_permission() does.
  */
-Datum
-rbac_has_permission_resource(PG_FUNCTION_ARGS)
+static Datum
+has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 {
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
-	text	   *ext = rbac_getarg_text_pp(fcinfo, 2);
+	int			type_arg = with_org ? 2 : 1;
+	text	   *org = with_org ? rbac_getarg_text_pp(fcinfo, 1) : NULL;
+	text	   *ext = rbac_getarg_text_pp(fcinfo, type_arg + 1);
+	const char *os = org ? VARDATA_ANY(org) : NULL;
+	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : 0;
 	const char *es = VARDATA_ANY(ext);
 	int			elen = VARSIZE_ANY_EXHDR(ext);
 	text	   *perm;
@@ -595,11 +627,11 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 	{
 		if (!m->perm_valid)
 			PG_RETURN_BOOL(false);
-		if (rbac_org_answer_get(&m->orgs, es, elen, &hash, &result))
+		if (resource_answer_get(m, os, olen, es, elen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
-	perm = PG_GETARG_TEXT_PP(0);
-	type = PG_GETARG_TEXT_PP(1);
+	perm = rbac_getarg_text_pp(fcinfo, 0);
+	type = rbac_getarg_text_pp(fcinfo, type_arg);
 	ps = VARDATA_ANY(perm);
 	plen = VARSIZE_ANY_EXHDR(perm);
 	ts = VARDATA_ANY(type);
@@ -611,7 +643,7 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 		m->cxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "rbac principal",
 									   ALLOCSET_SMALL_SIZES);
 		m->perm.stable = rbac_arg_is_const(fcinfo->flinfo, 0);
-		m->type.stable = rbac_arg_is_const(fcinfo->flinfo, 1);
+		m->type.stable = rbac_arg_is_const(fcinfo->flinfo, type_arg);
 		fcinfo->flinfo->fn_extra = m;
 	}
 
@@ -648,19 +680,46 @@ rbac_has_permission_resource(PG_FUNCTION_ARGS)
 		/* answered without the table, which keeps answers from the next row on */
 		if (!m->perm_valid)
 			PG_RETURN_BOOL(false);
-		PG_RETURN_BOOL(principal_grants_on(&m->principal, m->perm.data, m->perm.len,
+		PG_RETURN_BOOL(principal_grants_on(&m->principal, os, olen, m->perm.data, m->perm.len,
 										   m->perm_hash, m->type.data, m->type.len,
 										   es, elen));
 	}
 	if (!m->perm_valid)
 		PG_RETURN_BOOL(false);
-	if (rbac_org_answer_get(&m->orgs, es, elen, &hash, &result))
+	if (resource_answer_get(m, os, olen, es, elen, &hash, &result))
 		PG_RETURN_BOOL(result);
 	gen = rbac_generation;
-	result = principal_grants_on(&m->principal, m->perm.data, m->perm.len, m->perm_hash,
-								 m->type.data, m->type.len, es, elen);
-	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, es, elen, hash, result);
+	result = principal_grants_on(&m->principal, os, olen, m->perm.data, m->perm.len,
+								 m->perm_hash, m->type.data, m->type.len, es, elen);
+	if (os == NULL)
+		rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, es, elen, hash, result);
+	else
+		rbac_org_answer_put_pair(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen, es, elen,
+								 hash, result);
 	PG_RETURN_BOOL(result);
+}
+
+/*
+ * rbac.has_permission(permission_slug, resource_type_slug, external_id):
+ * in the principal's organization (SPEC 7).
+ */
+Datum
+rbac_has_permission_resource(PG_FUNCTION_ARGS)
+{
+	return has_permission_on(fcinfo, false);
+}
+
+/*
+ * rbac.has_permission(permission_slug, organization_id, resource_type_slug,
+ * external_id): in the organization given (a table shared by
+ * organizations takes it from the row); a principal bound to another
+ * organization, or an empty organization id: false, as has_permission(
+ * permission, organization_id).
+ */
+Datum
+rbac_has_permission_org_resource(PG_FUNCTION_ARGS)
+{
+	return has_permission_on(fcinfo, true);
 }
 
 /* rbac.has_permission(permission_slug text) */

@@ -29,4 +29,8 @@ AS '$libdir/rbac_bench_floor', 'floor_text3_below' LANGUAGE C STABLE STRICT PARA
 -- row: passes where the organization is the third argument and the folder sorts below the fourth
 CREATE OR REPLACE FUNCTION bench_floor.f5_org_below(text, text, text, text, text) RETURNS boolean
 AS '$libdir/rbac_bench_floor', 'floor_text5_org_below' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- has_permission(perm, org_id, type, folder_id): passes where the organization is the first
+-- argument and the folder sorts below the third
+CREATE OR REPLACE FUNCTION bench_floor.f4_org_below(text, text, text, text) RETURNS boolean
+AS '$libdir/rbac_bench_floor', 'floor_text4_org_below' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 GRANT USAGE ON SCHEMA bench_floor TO bench_app;

@@ -64,7 +64,7 @@ if [ "${BENCH_RESOURCES:-1}" != 0 ]; then
 	done
 	echo "timing the checks on a resource: $res_rounds interleaved rounds ..."
 	# at 10k resources the rbac lines and their floors, at 1M all
-	$psql -d bench_res10k -At -v rounds="$res_rounds" -v only='^(rbac_res_(ws|ws_parallel|folder|org_role|mt|discovery_in_.*)|floor_.*|res_.*)$' -f res_measure.sql \
+	$psql -d bench_res10k -At -v rounds="$res_rounds" -v only='^(rbac_res_(ws|ws_parallel|folder|org_role|mt|mt_principal|discovery_in_.*)|floor_.*|res_.*)$' -f res_measure.sql \
 		| grep -E '^[0-9]+\|' > "$out/results-res10k.txt"
 	$psql -d bench_res -At -v rounds="$res_rounds" -v only='.' -f res_measure.sql \
 		| grep -E '^[0-9]+\|' > "$out/results-res1m.txt"

@@ -47,14 +47,15 @@ GROUP BY 1, 2;
 
 \echo 'has_permission(''document:read'', ''folder'', folder_id), folders at depth 3, per grant (ws: on the workspace 2 levels up;'
 \echo 'folder: on the folder; org_role: the membership''s own role; mt: user_has_permission(current_setting(...), org_id, ...) over documents_mt,'
-\echo 'ten organizations'' rows interleaved, the organization from the row, 1% pass): own = median over the rounds of line - floor (target <= 35 ns);'
+\echo 'ten organizations'' rows interleaved, the organization from the row, 1% pass; mt_principal: has_permission(''document:read'', org_id, ''folder'', folder_id)'
+\echo 'over the same rows, the principal from rbac''s settings): own = median over the rounds of line - floor (target <= 35 ns);'
 \echo 'x best SQL = the faster of peer_res_in / peer_res_exists of the principal over the line (target >= 1.5);'
 \echo 'bound = best SQL over the floor: what any per-row C function of this shape reaches at most;'
 \echo 'x CTE = the recursive CTE per row (peer_res_cte) over the line (target >= 50); same rows: the line, its floor and its peers pass the same rows'
 WITH l AS (
 	SELECT m.catalog, substr(m.variant, 10) AS grant_at, m.ns, m.n, v.ord
 	FROM rmed m JOIN rvariant v ON v.name = m.variant
-	WHERE m.variant IN ('rbac_res_ws', 'rbac_res_folder', 'rbac_res_org_role', 'rbac_res_mt'))
+	WHERE m.variant IN ('rbac_res_ws', 'rbac_res_folder', 'rbac_res_org_role', 'rbac_res_mt', 'rbac_res_mt_principal'))
 SELECT l.catalog, l.grant_at, round(l.ns::numeric, 1) AS ns_per_row, round(f.ns::numeric, 1) AS floor_ns,
 	   round(p.own_ns::numeric, 1) AS own_ns,
 	   format('[%s, %s]', round(p.own_min::numeric, 1), round(p.own_max::numeric, 1)) AS own_spread,

@@ -50,6 +50,7 @@ PG_FUNCTION_INFO_V1(floor_text3_even);
 PG_FUNCTION_INFO_V1(floor_text5);
 PG_FUNCTION_INFO_V1(floor_text3_below);
 PG_FUNCTION_INFO_V1(floor_text5_org_below);
+PG_FUNCTION_INFO_V1(floor_text4_org_below);
 
 /* True unless the text starts with the byte 0xff. */
 static inline bool
@@ -173,6 +174,29 @@ floor_text5_org_below(PG_FUNCTION_ARGS)
 	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
 
 	PG_RETURN_BOOL(a && olen == (int) VARSIZE_ANY_EXHDR(want) &&
+				   memcmp(VARDATA_ANY(org), VARDATA_ANY(want), olen) == 0 &&
+				   (cmp < 0 || (cmp == 0 && elen < blen)));
+}
+
+/*
+ * bench_floor.f4_org_below(text, text, text, text): the shape of
+ * has_permission(permission, organization_id, type, external_id) with the
+ * organization and external id from the row; passes where the second
+ * equals the first and the fourth sorts below the third
+ */
+Datum
+floor_text4_org_below(PG_FUNCTION_ARGS)
+{
+	text	   *want = PG_GETARG_TEXT_PP(0);
+	text	   *org = PG_GETARG_TEXT_PP(1);
+	text	   *bound = PG_GETARG_TEXT_PP(2);
+	text	   *ext = PG_GETARG_TEXT_PP(3);
+	int			olen = VARSIZE_ANY_EXHDR(org);
+	int			blen = VARSIZE_ANY_EXHDR(bound);
+	int			elen = VARSIZE_ANY_EXHDR(ext);
+	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
+
+	PG_RETURN_BOOL(olen == (int) VARSIZE_ANY_EXHDR(want) &&
 				   memcmp(VARDATA_ANY(org), VARDATA_ANY(want), olen) == 0 &&
 				   (cmp < 0 || (cmp == 0 && elen < blen)));
 }
