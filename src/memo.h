@@ -220,7 +220,7 @@ extern void rbac_org_answer_put_pair(MemoryContext parent, OrgAnswers *t, uint64
  * The remembered answer for an organization, if any.  Sets *hash for a
  * later rbac_org_answer_put().  A table of another generation is emptied.
  */
-static inline bool
+static pg_attribute_always_inline bool
 rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 					bool *result)
 {
@@ -279,7 +279,7 @@ org_slot_is_pair(const OrgAnswers *t, const OrgSlot *s, const char *a, int alen,
 		rbac_bytes_equal(id + alen + 1, b, blen);
 }
 
-static inline bool
+static pg_attribute_always_inline bool
 rbac_org_answer_get_pair(OrgAnswers *t, const char *a, int alen, const char *b, int blen,
 						 uint32 *hash, bool *result)
 {

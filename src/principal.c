@@ -109,6 +109,7 @@ typedef struct PrincipalMemo
 	MemoValue	perm;
 	MemoValue	type;			/* the resource type (checks on a resource) */
 	bool		perm_valid;		/* checks on a resource: perm and type valid */
+	bool		fixed;			/* checks on a resource: perm and type constants, set */
 	uint32		perm_hash;
 	MemoryContext cxt;			/* the principal's memory */
 	Principal	principal;
@@ -596,7 +597,7 @@ resource_answer_get(PrincipalMemo *m, const char *os, int olen, const char *es, 
  * for the principal, permission and type of the previous row (or
  * constants); the principal resolved again as has_permission() does.
  */
-static Datum
+static pg_attribute_always_inline Datum
 has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 {
 	PrincipalMemo *m = (PrincipalMemo *) fcinfo->flinfo->fn_extra;
@@ -621,9 +622,8 @@ has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 	bool		result;
 
 	/* the principal as before, permission and type constants: the external id decides */
-	if (m != NULL && m->principal_generation == principal_generation &&
-		!m->claims_read &&
-		m->perm.stable && m->perm.set && m->type.stable && m->type.set)
+	if (m != NULL && m->fixed && m->principal_generation == principal_generation &&
+		!m->claims_read)
 	{
 		if (!m->perm_valid)
 			PG_RETURN_BOOL(false);
@@ -673,6 +673,7 @@ has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 	{
 		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->perm, ps, plen);
 		memo_value_store(fcinfo->flinfo->fn_mcxt, &m->type, ts, tlen);
+		m->fixed = m->perm.stable && m->type.stable;
 		m->orgs.generation = 0;
 		m->perm_valid = rbac_permission_slug_valid(ps, plen) &&
 			rbac_resource_type_slug_valid(ts, tlen);
