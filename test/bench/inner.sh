@@ -68,10 +68,18 @@ if [ "${BENCH_RESOURCES:-1}" != 0 ]; then
 		| grep -E '^[0-9]+\|' > "$out/results-res10k.txt"
 	$psql -d bench_res -At -v rounds="$res_rounds" -v only='.' -f res_measure.sql \
 		| grep -E '^[0-9]+\|' > "$out/results-res1m.txt"
+	echo "timing a check on a resource at depth 8 against depth 1 ..."
+	dropdb --if-exists bench_depth >/dev/null 2>&1 || true
+	createdb bench_depth
+	$psql -d bench_depth -f floor.sql
+	$psql -d bench_depth -f res_depth.sql -P footer=off > "$out/results-depth.txt"
 fi
 cp report.sql variants.tsv res_report.sql res_variants.tsv events_report.sql "$out/"
 (cd "$out" && $psql -d bench_small -v rows=1000000 -f report.sql)
 (cd "$out" && $psql -d bench_small -f events_report.sql)
 if [ -s "$out/results-res1m.txt" ]; then
 	(cd "$out" && $psql -d bench_small -f res_report.sql)
+	echo
+	echo 'a check on a resource at depth 8 and at depth 1, and the floor (res_depth.sql): ms per 1M rows, round 0 cold'
+	cat "$out/results-depth.txt"
 fi
