@@ -129,7 +129,31 @@ BEGIN
 			   rbac.has_permission(r.perm, r.type, r.ext)::text, r.reference::text
 		FROM res_ref r WHERE r.user_id = mem.user_id AND r.org = mem.org;
 	END LOOP;
+	-- the organization from the row: a member named by rbac.user_id alone,
+	-- every organization's rows in one statement, organizations interleaved
+	FOR mem IN SELECT DISTINCT r.user_id FROM res_ref r LOOP
+		PERFORM set_config('rbac.user_id', mem.user_id, true),
+				set_config('rbac.organization_id', '', true);
+		INSERT INTO res_result
+		SELECT 'has_permission(perm, org, type, external_id) as the member', x.user_id, x.org,
+			   x.perm || ' on ' || x.type || ' ' || x.ext,
+			   rbac.has_permission(x.perm, x.org, x.type, x.ext)::text, x.reference::text
+		FROM (SELECT r.* FROM res_ref r WHERE r.user_id = mem.user_id
+			  ORDER BY r.perm, r.type, r.ext, r.org OFFSET 0) x;
+	END LOOP;
 	PERFORM set_config('rbac.user_id', '', true), set_config('rbac.organization_id', '', true);
+	-- what a member may do on each resource (C, through the cache): the
+	-- permissions of the resource's type on which the oracle says yes
+	INSERT INTO res_result
+	SELECT 'effective_permissions(user, org, type, external_id)', g.user_id, g.org,
+		   g.type || ' ' || g.ext,
+		   array_to_string(ARRAY(SELECT x FROM rbac.effective_permissions(g.user_id, g.org, g.type, g.ext) x
+								 ORDER BY x COLLATE "C"), ','),
+		   array_to_string(ARRAY(SELECT p.slug::text FROM rbac.permission p
+								 WHERE p.resource_type_slug::text = g.type
+								   AND rbac_oracle.user_has_permission(g.user_id, g.org, p.slug::text, g.type, g.ext)
+								 ORDER BY p.slug::text COLLATE "C"), ',')
+	FROM (SELECT DISTINCT r.user_id, r.org, r.type, r.ext FROM res_ref r) g;
 	-- discovery (C, its own walk down the tree) against the same reference:
 	-- per member, permission and type, the resources the rule grants
 	INSERT INTO res_result
