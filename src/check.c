@@ -682,13 +682,6 @@ text_ptr_cmp(const void *a, const void *b)
 					  VARDATA_ANY(y), VARSIZE_ANY_EXHDR(y), sort_collation);
 }
 
-/*
- * rbac.resources_with_permission(user_id, organization_id, permission_slug,
- * resource_type_slug): the external ids of the resources of the type in the
- * organization on which the user has the permission, sorted (SPEC 7
- * discovery), through the cache as the checks: no privilege on rbac's
- * tables needed, nothing malformed raises.
- */
 /* Return the list of text * as the rows of a set, sorted in the call's collation. */
 static Datum
 return_sorted(FunctionCallInfo fcinfo, List *found)
@@ -714,20 +707,36 @@ return_sorted(FunctionCallInfo fcinfo, List *found)
 	return (Datum) 0;
 }
 
+/* The first n arguments of the call, as bytes and lengths. */
+static void
+text_args(FunctionCallInfo fcinfo, int n, const char **s, int *len)
+{
+	for (int i = 0; i < n; i++)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(i);
+
+		s[i] = VARDATA_ANY(t);
+		len[i] = VARSIZE_ANY_EXHDR(t);
+	}
+}
+
+/*
+ * rbac.resources_with_permission(user_id, organization_id, permission_slug,
+ * resource_type_slug): the external ids of the resources of the type in the
+ * organization on which the user has the permission, sorted (SPEC 7
+ * discovery), through the cache as the checks: no privilege on rbac's
+ * tables needed, nothing malformed raises.
+ */
 Datum
 rbac_resources_with_permission(PG_FUNCTION_ARGS)
 {
-	text	   *user = PG_GETARG_TEXT_PP(0);
-	text	   *org = PG_GETARG_TEXT_PP(1);
-	text	   *perm = PG_GETARG_TEXT_PP(2);
-	text	   *type = PG_GETARG_TEXT_PP(3);
+	const char *s[4];
+	int			len[4];
 
+	text_args(fcinfo, 4, s, len);
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	return return_sorted(fcinfo,
-						 rbac_member_resources(VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user),
-											   VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org),
-											   VARDATA_ANY(perm), VARSIZE_ANY_EXHDR(perm),
-											   VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type)));
+	return return_sorted(fcinfo, rbac_member_resources(s[0], len[0], s[1], len[1],
+													   s[2], len[2], s[3], len[3]));
 }
 
 /*
@@ -740,15 +749,11 @@ rbac_resources_with_permission(PG_FUNCTION_ARGS)
 Datum
 rbac_effective_permissions(PG_FUNCTION_ARGS)
 {
-	text	   *user = PG_GETARG_TEXT_PP(0);
-	text	   *org = PG_GETARG_TEXT_PP(1);
-	text	   *type = PG_GETARG_TEXT_PP(2);
-	text	   *ext = PG_GETARG_TEXT_PP(3);
+	const char *s[4];
+	int			len[4];
 
+	text_args(fcinfo, 4, s, len);
 	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
-	return return_sorted(fcinfo,
-						 rbac_member_effective_permissions(VARDATA_ANY(user), VARSIZE_ANY_EXHDR(user),
-														   VARDATA_ANY(org), VARSIZE_ANY_EXHDR(org),
-														   VARDATA_ANY(type), VARSIZE_ANY_EXHDR(type),
-														   VARDATA_ANY(ext), VARSIZE_ANY_EXHDR(ext)));
+	return return_sorted(fcinfo, rbac_member_effective_permissions(s[0], len[0], s[1], len[1],
+																   s[2], len[2], s[3], len[3]));
 }

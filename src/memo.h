@@ -217,16 +217,13 @@ extern void rbac_org_answer_put_pair(MemoryContext parent, OrgAnswers *t, uint64
 									 uint32 hash, bool result);
 
 /*
- * The remembered answer for an organization, if any.  Sets *hash for a
- * later rbac_org_answer_put().  A table of another generation is emptied.
+ * Before a lookup of the key whose hash is h: the slot's line asked for
+ * (it comes while the snapshot is compared), and a table of another
+ * generation or snapshot emptied.
  */
-static pg_attribute_always_inline bool
-rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
-					bool *result)
+static pg_attribute_always_inline void
+org_answers_begin(OrgAnswers *t, uint32 h)
 {
-	uint32		h = rbac_hash_slug(org, olen);
-
-	/* the slot's line comes while the snapshot is compared */
 #if defined(__GNUC__) || defined(__clang__)
 	if (t->slots != NULL)
 		__builtin_prefetch(&t->slots[h & t->mask]);
@@ -243,35 +240,21 @@ rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
 		t->generation = rbac_generation;
 		rbac_snap_id(&t->snap);
 	}
-	*hash = h;
-	if (t->slots == NULL)
-		return false;
-	for (uint32 i = h & t->mask;; i = (i + 1) & t->mask)
-	{
-		const OrgSlot *s = &t->slots[i];
-
-		if (!s->used)
-			return false;
-		if (s->hash == h && s->len == olen &&
-			rbac_bytes_equal(org_slot_id(t, s), org, olen))
-		{
-			*result = s->result;
-			return true;
-		}
-	}
 }
 
 /*
- * The same for a key of two parts, a and b (an organization and an
- * external id), kept as a, a zero byte (no text has one), b: hashed and
- * compared in place, without copying them together.
+ * Is the slot's id the key a, b (a key of two parts, an organization and an
+ * external id, kept as a, a zero byte -- no text has one -- and b), or b
+ * alone when alen < 0?
  */
-static inline bool
-org_slot_is_pair(const OrgAnswers *t, const OrgSlot *s, const char *a, int alen,
-				 const char *b, int blen)
+static pg_attribute_always_inline bool
+org_slot_is(const OrgAnswers *t, const OrgSlot *s, const char *a, int alen,
+			const char *b, int blen)
 {
 	const char *id;
 
+	if (alen < 0)
+		return s->len == blen && rbac_bytes_equal(org_slot_id(t, s), b, blen);
 	if (s->len != alen + 1 + blen)
 		return false;
 	id = org_slot_id(t, s);
@@ -279,28 +262,18 @@ org_slot_is_pair(const OrgAnswers *t, const OrgSlot *s, const char *a, int alen,
 		rbac_bytes_equal(id + alen + 1, b, blen);
 }
 
+/*
+ * The remembered answer for the key a, b (b alone when alen < 0), if any:
+ * hashed and compared in place, the two parts never copied together.  Sets
+ * *hash for a later put.  A table of another generation is emptied.
+ */
 static pg_attribute_always_inline bool
 rbac_org_answer_get_pair(OrgAnswers *t, const char *a, int alen, const char *b, int blen,
 						 uint32 *hash, bool *result)
 {
 	uint32		h = rbac_hash_pair(a, alen, b, blen);
 
-#if defined(__GNUC__) || defined(__clang__)
-	if (t->slots != NULL)
-		__builtin_prefetch(&t->slots[h & t->mask]);
-#endif
-	if (t->generation != rbac_generation || !rbac_snap_is(&t->snap))
-	{
-		if (t->slots != NULL)
-		{
-			MemoryContextReset(t->cxt);
-			t->slots = NULL;
-			t->slots_mem = NULL;
-			t->arena = NULL;
-		}
-		t->generation = rbac_generation;
-		rbac_snap_id(&t->snap);
-	}
+	org_answers_begin(t, h);
 	*hash = h;
 	if (t->slots == NULL)
 		return false;
@@ -310,12 +283,21 @@ rbac_org_answer_get_pair(OrgAnswers *t, const char *a, int alen, const char *b, 
 
 		if (!s->used)
 			return false;
-		if (s->hash == h && org_slot_is_pair(t, s, a, alen, b, blen))
+		if (s->hash == h && org_slot_is(t, s, a, alen, b, blen))
 		{
 			*result = s->result;
 			return true;
 		}
 	}
+}
+
+/* The remembered answer for an organization (one id), if any. */
+static pg_attribute_always_inline bool
+rbac_org_answer_get(OrgAnswers *t, const char *org, int olen, uint32 *hash,
+					bool *result)
+{
+	/* rbac_hash_pair() without a first part is rbac_hash_slug() */
+	return rbac_org_answer_get_pair(t, NULL, -1, org, olen, hash, result);
 }
 
 #endif							/* RBAC_MEMO_H */
