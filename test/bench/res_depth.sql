@@ -5,6 +5,7 @@
 -- Run by make bench in a database of its own (test/bench/inner.sh).
 \set ON_ERROR_STOP 1
 SET client_min_messages = warning;
+\o /dev/null
 CREATE EXTENSION IF NOT EXISTS rbac;
 SELECT rbac.set_events(false);
 SELECT count(*) FROM (SELECT rbac.create_resource_type('folder', 'Folder', NULL, '{organization,folder}'),
@@ -43,6 +44,7 @@ BEGIN
 	EXECUTE 'SELECT count(*) FROM docs WHERE ' || expr INTO n;
 	RETURN round(extract(epoch FROM clock_timestamp() - t0)::numeric * 1000, 1) || ' ms, ' || n || ' rows';
 END $$;
+\o
 SELECT r, pg_temp.t('org_deep', $$rbac.has_permission('document:read', 'folder', folder_id)$$) AS depth8,
 	   pg_temp.t('org_flat', $$rbac.has_permission('document:read', 'folder', folder_id)$$) AS depth1_own_assignments,
 	   pg_temp.t('org_deep', $$bench_floor.f3_below('document:read', 'l090', folder_id)$$) AS floor
