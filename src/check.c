@@ -508,6 +508,7 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 	int			elen = VARSIZE_ANY_EXHDR(ext);
 	const char *os;
 	int			olen;
+	int			key_olen;		/* the organization's part of the key; -1: none */
 	const char *s[4];
 	int			len[4];
 	bool		same = true;
@@ -527,11 +528,10 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 			 m->args[2].set && m->args[3].set)
 	{
 		/* constants: the external id decides */
-		if (!m->valid)
-			PG_RETURN_BOOL(false);
-		if (rbac_org_answer_get(&m->exts, es, elen, &hash, &result))
-			PG_RETURN_BOOL(result);
-		goto compute;
+		os = m->args[1].data;
+		olen = m->args[1].len;
+		key_olen = -1;
+		goto lookup;
 	}
 	org = rbac_getarg_text_pp(fcinfo, 1);
 	os = VARDATA_ANY(org);
@@ -551,6 +551,7 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 	/* an organization from the row is part of the key: it does not count here */
 	if (m->args[1].stable && !memo_value_same(&m->args[1], os, olen))
 		same = false;
+	key_olen = m->args[1].stable ? -1 : olen;
 	if (!same)
 	{
 		for (int i = 0; i < 4; i++)
@@ -572,28 +573,17 @@ rbac_user_has_permission_resource(PG_FUNCTION_ARGS)
 												   s[2], len[2], m->perm_hash,
 												   s[3], len[3], es, elen));
 	}
+lookup:
 	if (!m->valid)
 		PG_RETURN_BOOL(false);
-	if (m->args[1].stable ? rbac_org_answer_get(&m->exts, es, elen, &hash, &result) :
-		rbac_org_answer_get_pair(&m->exts, os, olen, es, elen, &hash, &result))
+	if (rbac_org_answer_get_pair(&m->exts, os, key_olen, es, elen, &hash, &result))
 		PG_RETURN_BOOL(result);
 	gen = rbac_generation;
 	result = rbac_member_resource_grants(m->args[0].data, m->args[0].len, os, olen,
 										 m->args[2].data, m->args[2].len, m->perm_hash,
 										 m->args[3].data, m->args[3].len, es, elen);
-	if (m->args[1].stable)
-		rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, es, elen, hash, result);
-	else
-		rbac_org_answer_put_pair(fcinfo->flinfo->fn_mcxt, &m->exts, gen, os, olen, es, elen,
-								 hash, result);
-	PG_RETURN_BOOL(result);
-compute:
-	gen = rbac_generation;
-	result = rbac_member_resource_grants(m->args[0].data, m->args[0].len,
-										 m->args[1].data, m->args[1].len,
-										 m->args[2].data, m->args[2].len, m->perm_hash,
-										 m->args[3].data, m->args[3].len, es, elen);
-	rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->exts, gen, es, elen, hash, result);
+	rbac_org_answer_put_pair(fcinfo->flinfo->fn_mcxt, &m->exts, gen, os, key_olen, es, elen,
+							 hash, result);
 	PG_RETURN_BOOL(result);
 }
 

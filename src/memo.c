@@ -196,8 +196,8 @@ rbac_org_answer_put(MemoryContext parent, OrgAnswers *t, uint64 generation,
 }
 
 /*
- * The same for a key of two parts (rbac_org_answer_get_pair): kept as a, a
- * zero byte, b.
+ * The same for the key a, b of rbac_org_answer_get_pair(): kept as a, a zero
+ * byte, b (b alone when alen < 0).
  */
 void
 rbac_org_answer_put_pair(MemoryContext parent, OrgAnswers *t, uint64 generation,
@@ -206,6 +206,11 @@ rbac_org_answer_put_pair(MemoryContext parent, OrgAnswers *t, uint64 generation,
 {
 	char		key[ORG_ID_MAX];
 
+	if (alen < 0)
+	{
+		rbac_org_answer_put(parent, t, generation, b, blen, hash, result);
+		return;
+	}
 	if (alen + 1 + blen > ORG_ID_MAX)
 		return;
 	memcpy(key, a, alen);

@@ -580,15 +580,6 @@ principal_grants_on(const Principal *p, const char *org, int olen,
 									  type, tlen, ext, elen);
 }
 
-/* A call site's remembered answer for the external id (and organization). */
-static inline bool
-resource_answer_get(PrincipalMemo *m, const char *os, int olen, const char *es, int elen,
-					uint32 *hash, bool *result)
-{
-	return os == NULL ? rbac_org_answer_get(&m->orgs, es, elen, hash, result) :
-		rbac_org_answer_get_pair(&m->orgs, os, olen, es, elen, hash, result);
-}
-
 /*
  * The checks on a resource for the principal: has_permission(permission,
  * type, external_id) in the principal's organization, and, with_org,
@@ -606,6 +597,7 @@ has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 	text	   *ext = rbac_getarg_text_pp(fcinfo, type_arg + 1);
 	const char *os = org ? VARDATA_ANY(org) : NULL;
 	int			olen = org ? (int) VARSIZE_ANY_EXHDR(org) : 0;
+	int			key_olen = org ? olen : -1; /* the key: organization and external id, or the id */
 	const char *es = VARDATA_ANY(ext);
 	int			elen = VARSIZE_ANY_EXHDR(ext);
 	text	   *perm;
@@ -627,7 +619,7 @@ has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 	{
 		if (!m->perm_valid)
 			PG_RETURN_BOOL(false);
-		if (resource_answer_get(m, os, olen, es, elen, &hash, &result))
+		if (rbac_org_answer_get_pair(&m->orgs, os, key_olen, es, elen, &hash, &result))
 			PG_RETURN_BOOL(result);
 	}
 	perm = rbac_getarg_text_pp(fcinfo, 0);
@@ -687,16 +679,13 @@ has_permission_on(FunctionCallInfo fcinfo, bool with_org)
 	}
 	if (!m->perm_valid)
 		PG_RETURN_BOOL(false);
-	if (resource_answer_get(m, os, olen, es, elen, &hash, &result))
+	if (rbac_org_answer_get_pair(&m->orgs, os, key_olen, es, elen, &hash, &result))
 		PG_RETURN_BOOL(result);
 	gen = rbac_generation;
 	result = principal_grants_on(&m->principal, os, olen, m->perm.data, m->perm.len,
 								 m->perm_hash, m->type.data, m->type.len, es, elen);
-	if (os == NULL)
-		rbac_org_answer_put(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, es, elen, hash, result);
-	else
-		rbac_org_answer_put_pair(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, olen, es, elen,
-								 hash, result);
+	rbac_org_answer_put_pair(fcinfo->flinfo->fn_mcxt, &m->orgs, gen, os, key_olen, es, elen,
+							 hash, result);
 	PG_RETURN_BOOL(result);
 }
 
