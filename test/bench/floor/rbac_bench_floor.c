@@ -141,6 +141,26 @@ floor_text5(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(a && b && c && d && e);
 }
 
+/* Does text a sort below text b, bytewise? */
+static inline bool
+floor_below(text *a, text *b)
+{
+	int			alen = VARSIZE_ANY_EXHDR(a);
+	int			blen = VARSIZE_ANY_EXHDR(b);
+	int			cmp = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(alen, blen));
+
+	return cmp < 0 || (cmp == 0 && alen < blen);
+}
+
+/* Are the two texts equal? */
+static inline bool
+floor_equal(text *a, text *b)
+{
+	int			alen = VARSIZE_ANY_EXHDR(a);
+
+	return alen == (int) VARSIZE_ANY_EXHDR(b) && memcmp(VARDATA_ANY(a), VARDATA_ANY(b), alen) == 0;
+}
+
 /* bench_floor.f3_below(text, text, text): passes where the third sorts below the second */
 Datum
 floor_text3_below(PG_FUNCTION_ARGS)
@@ -148,11 +168,8 @@ floor_text3_below(PG_FUNCTION_ARGS)
 	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
 	text	   *bound = PG_GETARG_TEXT_PP(1);
 	text	   *ext = PG_GETARG_TEXT_PP(2);
-	int			blen = VARSIZE_ANY_EXHDR(bound);
-	int			elen = VARSIZE_ANY_EXHDR(ext);
-	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
 
-	PG_RETURN_BOOL(a && floor_read_text(bound) && (cmp < 0 || (cmp == 0 && elen < blen)));
+	PG_RETURN_BOOL(a && floor_read_text(bound) && floor_below(ext, bound));
 }
 
 /*
@@ -164,18 +181,9 @@ Datum
 floor_text5_org_below(PG_FUNCTION_ARGS)
 {
 	bool		a = floor_read_text(PG_GETARG_TEXT_PP(0));
-	text	   *org = PG_GETARG_TEXT_PP(1);
-	text	   *want = PG_GETARG_TEXT_PP(2);
-	text	   *bound = PG_GETARG_TEXT_PP(3);
-	text	   *ext = PG_GETARG_TEXT_PP(4);
-	int			olen = VARSIZE_ANY_EXHDR(org);
-	int			blen = VARSIZE_ANY_EXHDR(bound);
-	int			elen = VARSIZE_ANY_EXHDR(ext);
-	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
 
-	PG_RETURN_BOOL(a && olen == (int) VARSIZE_ANY_EXHDR(want) &&
-				   memcmp(VARDATA_ANY(org), VARDATA_ANY(want), olen) == 0 &&
-				   (cmp < 0 || (cmp == 0 && elen < blen)));
+	PG_RETURN_BOOL(a && floor_equal(PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(2)) &&
+				   floor_below(PG_GETARG_TEXT_PP(4), PG_GETARG_TEXT_PP(3)));
 }
 
 /*
@@ -187,16 +195,6 @@ floor_text5_org_below(PG_FUNCTION_ARGS)
 Datum
 floor_text4_org_below(PG_FUNCTION_ARGS)
 {
-	text	   *want = PG_GETARG_TEXT_PP(0);
-	text	   *org = PG_GETARG_TEXT_PP(1);
-	text	   *bound = PG_GETARG_TEXT_PP(2);
-	text	   *ext = PG_GETARG_TEXT_PP(3);
-	int			olen = VARSIZE_ANY_EXHDR(org);
-	int			blen = VARSIZE_ANY_EXHDR(bound);
-	int			elen = VARSIZE_ANY_EXHDR(ext);
-	int			cmp = memcmp(VARDATA_ANY(ext), VARDATA_ANY(bound), Min(blen, elen));
-
-	PG_RETURN_BOOL(olen == (int) VARSIZE_ANY_EXHDR(want) &&
-				   memcmp(VARDATA_ANY(org), VARDATA_ANY(want), olen) == 0 &&
-				   (cmp < 0 || (cmp == 0 && elen < blen)));
+	PG_RETURN_BOOL(floor_equal(PG_GETARG_TEXT_PP(1), PG_GETARG_TEXT_PP(0)) &&
+				   floor_below(PG_GETARG_TEXT_PP(3), PG_GETARG_TEXT_PP(2)));
 }
